@@ -1,0 +1,97 @@
+//! Turns spec text into rustdoc that renders as the spec meant it and never runs as a doctest.
+//!
+//! Spec descriptions are Markdown written for a web page. In rustdoc, a fenced or indented block would be
+//! compiled as a doctest, `[x]` would be an intra-doc link, `<x>` an HTML tag and a bare URL a lint warning,
+//! so fences become `text` blocks, lines lose their indentation, brackets are escaped and URLs are
+//! wrapped in `<...>`.
+
+/// Rustdoc lines for `text`, one per line, each ready for a `#[doc = ...]` attribute.
+pub fn lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push(line.trim_end().to_owned());
+        } else {
+            out.push(escape_markdown(trimmed));
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out
+}
+
+/// Appends `more` to `lines` as a new paragraph.
+pub fn push_paragraph(lines: &mut Vec<String>, more: Vec<String>) {
+    if more.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(more);
+}
+
+/// A line of prose: brackets and angle brackets escaped, URLs made into autolinks.
+fn escape_markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if let Some(url_len) = url_length(rest) {
+            out.push('<');
+            out.push_str(&rest[..url_len]);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        match c {
+            '[' | ']' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the URL `text` starts with, if it starts with one.
+fn url_length(text: &str) -> Option<usize> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        .unwrap_or(text.len());
+    // A sentence's full stop or comma after a URL is not part of it.
+    Some(text[..end].trim_end_matches(['.', ',', ';', ':']).len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_and_tags_are_escaped() {
+        assert_eq!(lines("yyyy-MM-ddTHH:mm:ss[.mmm]Z"), ["yyyy-MM-ddTHH:mm:ss\\[.mmm\\]Z"]);
+        assert_eq!(lines("a <b> c"), ["a \\<b\\> c"]);
+    }
+
+    #[test]
+    fn urls_become_autolinks() {
+        assert_eq!(lines("see https://example.com/a?b=1."), ["see <https://example.com/a?b=1>."]);
+    }
+
+    #[test]
+    fn fences_become_text_blocks_and_indentation_goes() {
+        let text = "Example:\n```\nlet x = 1;\n```\n    indented";
+        assert_eq!(lines(text), ["Example:", "```text", "let x = 1;", "```", "indented"]);
+        assert_eq!(lines("```rust\nfn f() {}"), ["```text", "fn f() {}", "```"]);
+    }
+}

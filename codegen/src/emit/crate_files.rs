@@ -1,0 +1,137 @@
+//! The files around the types and operations: `lib.rs`, the `mod.rs` of each module, and `Cargo.toml`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{ident, inner_doc_attrs, type_path};
+use crate::model::{Model, TypeDef};
+use crate::settings::Settings;
+
+/// `src/lib.rs`.
+pub fn lib_rs(model: &Model, settings: &Settings) -> TokenStream {
+    let mut docs = vec![format!("Typed async client for the {}, version {}.", model.info.title, model.info.version)];
+    crate::docs::push_paragraph(&mut docs, model.info.docs.clone());
+    crate::docs::push_paragraph(
+        &mut docs,
+        vec![
+            "Make a [`Client`], call one of its methods (one per operation, listed in [`operations`]), set the".to_owned(),
+            "request's optional parameters, and `.await` it. Request and response bodies are in [`models`];".to_owned(),
+            "every call fails with [`Error`].".to_owned(),
+        ],
+    );
+    crate::docs::push_paragraph(
+        &mut docs,
+        vec![format!(
+            "The code outside [`runtime`] is generated from the API description by `{}`; the runtime is hand-written.",
+            env!("CARGO_PKG_NAME")
+        )],
+    );
+    let docs = inner_doc_attrs(&docs);
+    let error_body = type_path(&model.error_body);
+    let version = &model.info.version;
+    let servers = &model.servers;
+    let _ = settings;
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+
+        pub mod models;
+        pub mod operations;
+        pub mod runtime;
+
+        pub use runtime::{Client, ClientBuilder, Response};
+
+        /// The error every operation returns; an API error carries the server's decoded error body.
+        pub type Error = runtime::Error<#error_body>;
+
+        /// The `info.version` of the API description this crate was generated from.
+        pub const API_VERSION: &str = #version;
+
+        /// The base URLs the API description lists; the first is the client's default.
+        pub const SERVERS: &[&str] = &[#(#servers),*];
+    }
+}
+
+/// `src/models/mod.rs`: a module per type, re-exported.
+pub fn models_mod(types: &[TypeDef]) -> TokenStream {
+    let docs = inner_doc_attrs(&["The request and response bodies of the API, and the enums they use.".to_owned()]);
+    let modules = types.iter().map(|def| ident(&def.module));
+    let names = types.iter().map(|def| ident(&def.name));
+    let modules2 = modules.clone();
+    quote! {
+        #docs
+        #( mod #modules; )*
+        #( pub use #modules2::#names; )*
+    }
+}
+
+/// `src/operations/mod.rs`: a module per operation; its request builder and output type re-exported.
+pub fn operations_mod(model: &Model) -> TokenStream {
+    let docs = inner_doc_attrs(&[
+        "The operations of the API: a method on [`Client`](crate::Client) each, returning a request builder.".to_owned(),
+    ]);
+    let modules: Vec<_> = model.operations.iter().map(|op| ident(&op.module)).collect();
+    let exports = model.operations.iter().map(|op| {
+        let module = ident(&op.module);
+        let builder = ident(&op.builder_name);
+        match &op.output {
+            crate::model::Output::Cases { name, .. } => {
+                let output = ident(name);
+                quote!(pub use #module::{#builder, #output};)
+            }
+            crate::model::Output::Single(_) => quote!(pub use #module::#builder;),
+        }
+    });
+    quote! {
+        #docs
+        #( mod #modules; )*
+        #( #exports )*
+    }
+}
+
+/// How the generated crate relates to a Cargo workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A member of the enclosing workspace (`generated-client/`).
+    WorkspaceMember,
+    /// A crate of its own, built with `cargo build` inside its folder (`--out DIR`).
+    Standalone,
+}
+
+/// `Cargo.toml`. It is TOML, not Rust, so it is written line by line; every value is TOML-escaped.
+pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
+    let krate = &settings.krate;
+    let value = |text: &str| toml::Value::String(text.to_owned()).to_string();
+    let mut lines = vec![
+        "[package]".to_owned(),
+        format!("name = {}", value(&krate.name)),
+        format!("version = {}", value(&krate.version)),
+        format!("description = {}", value(&krate.description)),
+        format!("license = {}", value(&krate.license)),
+        "edition = \"2024\"".to_owned(),
+        "rust-version = \"1.85\"".to_owned(),
+        String::new(),
+        "# Every dependency is public API or a direct need of the runtime: see the README.".to_owned(),
+        "[dependencies]".to_owned(),
+    ];
+    lines.extend(DEPENDENCIES.iter().map(|(name, spec)| format!("{name} = {spec}")));
+    if layout == Layout::Standalone {
+        lines.extend([String::new(), "# Not part of any enclosing workspace.".to_owned(), "[workspace]".to_owned()]);
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The generated crate's dependencies, each with the reason a user inherits it.
+const DEPENDENCIES: &[(&str, &str)] = &[
+    // `date-time` fields.
+    ("chrono", r#"{ version = "0.4.40", default-features = false, features = ["std", "serde"] }"#),
+    // HTTP over rustls; the base URL type.
+    ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#),
+    // Encoding and decoding bodies.
+    ("serde", r#"{ version = "1.0.200", features = ["derive"] }"#),
+    ("serde_json", r#""1.0.120""#),
+    // The JSON path of a field that fails to decode.
+    ("serde_path_to_error", r#""0.1.16""#),
+    // The error types.
+    ("thiserror", r#""2""#),
+];

@@ -1,0 +1,294 @@
+//! An operation: a method on the client that takes the required parameters and returns a request builder,
+//! the builder with a setter per optional parameter, `send` and `IntoFuture`, and an output enum when the
+//! operation has several success responses.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{argument, doc_attrs, ident, inner_doc_attrs, type_path};
+use crate::model::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Segment, Success};
+
+pub fn emit(op: &Operation) -> TokenStream {
+    let module_docs = inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
+    let method = method(op);
+    let builder = builder(op);
+    let output = output_enum(op);
+    quote! {
+        #module_docs
+        #method
+        #builder
+        #output
+    }
+}
+
+/// The Rust type a successful call gives.
+fn output_type(op: &Operation) -> TokenStream {
+    match &op.output {
+        Output::Single(success) => success_type(success),
+        Output::Cases { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn success_type(success: &Success) -> TokenStream {
+    success.ty.as_ref().map_or_else(|| quote!(()), type_path)
+}
+
+/// The fields a builder stores, in order: the required parameters, the body, the optional parameters.
+struct Member<'a> {
+    name: proc_macro2::Ident,
+    ty: &'a crate::model::Type,
+    required: bool,
+}
+
+fn members(op: &Operation) -> Vec<Member<'_>> {
+    let mut members: Vec<Member<'_>> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| Member { name: ident(&p.name), ty: &p.ty, required: true })
+        .collect();
+    if let Some(body) = &op.body {
+        members.push(Member { name: ident("body"), ty: &body.ty, required: body.required });
+    }
+    members.extend(op.params.iter().filter(|p| !p.required).map(|p| Member { name: ident(&p.name), ty: &p.ty, required: false }));
+    members
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut docs = op.docs.clone();
+    let args = argument_docs(op);
+    if !args.is_empty() {
+        docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
+        docs.extend(args);
+    }
+    docs.extend([
+        String::new(),
+        format!("Returns a [`{}`] request: set its optional parameters, then `.await` it.", op.builder_name),
+    ]);
+    let docs = doc_attrs(&docs);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
+    let members = members(op);
+    let params = members.iter().filter(|m| m.required).map(|m| {
+        let name = &m.name;
+        let (arg, _) = argument(m.ty, name);
+        quote!(#name: #arg)
+    });
+    let inits = members.iter().map(|m| {
+        let name = &m.name;
+        if m.required {
+            let (_, value) = argument(m.ty, name);
+            quote!(#name: #value)
+        } else {
+            quote!(#name: ::std::option::Option::None)
+        }
+    });
+    quote! {
+        impl crate::Client {
+            #docs
+            #deprecated
+            pub fn #method(&self, #(#params),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#inits,)*
+                }
+            }
+        }
+    }
+}
+
+fn argument_docs(op: &Operation) -> Vec<String> {
+    let mut lines: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| bullet(&p.name, &p.wire_name, &p.docs))
+        .collect();
+    if let Some(body @ Body { required: true, .. }) = &op.body {
+        lines.push(bullet("body", "request body", &body.docs));
+    }
+    lines
+}
+
+fn bullet(name: &str, wire: &str, docs: &[String]) -> String {
+    let first = docs.first().map(String::as_str).unwrap_or_default();
+    if first.is_empty() { format!("- `{name}` (`{wire}`)") } else { format!("- `{name}` (`{wire}`): {first}") }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let docs = format!(
+        " A `{}` request, made by [`Client::{}`](crate::Client::{}); `.await` it or call [`send`](Self::send).",
+        op.operation_id, op.method_name, op.method_name
+    );
+    let members = members(op);
+    let fields = members.iter().map(|m| {
+        let name = &m.name;
+        let ty = type_path(m.ty);
+        if m.required { quote!(#name: #ty) } else { quote!(#name: ::std::option::Option<#ty>) }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| setter(&p.name, &p.ty, &p.docs));
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| setter("body", &b.ty, &b.docs));
+    let output = output_type(op);
+    let send = send_body(op);
+    quote! {
+        #[doc = #docs]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields,)*
+        }
+
+        impl<'a> #builder<'a> {
+            #body_setter
+            #(#setters)*
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
+                self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+            }
+
+            /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
+            pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::Error> {
+                #send
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = ::std::result::Result<#output, crate::Error>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn setter(name: &str, ty: &crate::model::Type, docs: &[String]) -> TokenStream {
+    let name = ident(name);
+    let value = ident("value");
+    let (arg, converted) = argument(ty, &value);
+    let docs = if docs.is_empty() { doc_attrs(&["Sets this optional parameter.".to_owned()]) } else { doc_attrs(docs) };
+    quote! {
+        #docs
+        pub fn #name(mut self, #value: #arg) -> Self {
+            self.#name = ::std::option::Option::Some(#converted);
+            self
+        }
+    }
+}
+
+fn send_body(op: &Operation) -> TokenStream {
+    let method = ident(&op.http_method);
+    let id = &op.operation_id;
+    let segments = op.segments.iter().map(|segment| match segment {
+        Segment::Literal(text) => quote!(request.push_literal(#text);),
+        Segment::Param(name) => {
+            let wire = &op.params.iter().find(|p| &p.name == name).map(|p| p.wire_name.clone()).unwrap_or_default();
+            let name = ident(name);
+            quote!(request.push_param(#wire, &self.#name);)
+        }
+    });
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(send_param);
+    let body = op.body.as_ref().map(|body| {
+        if body.required {
+            quote!(request.json_body(&self.body)?;)
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = &self.body { request.json_body(body)?; })
+        }
+    });
+    let decode = decode(op);
+    quote! {
+        let mut request = crate::runtime::Request::new(::reqwest::Method::#method, #id);
+        #(#segments)*
+        #(#params)*
+        #body
+        let response = self.client.execute(request).await?;
+        #decode
+    }
+}
+
+fn send_param(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    let wire = &param.wire_name;
+    let is_vec = matches!(param.ty, crate::model::Type::Vec(_));
+    let add = match (param.location, is_vec, param.style) {
+        (ParamLocation::Query, true, QueryStyle::Repeated) => quote!(for value in value { request.query(#wire, value); }),
+        (ParamLocation::Query, true, QueryStyle::CommaSeparated) => quote!(request.query_joined(#wire, value);),
+        (ParamLocation::Query, false, _) => quote!(request.query(#wire, value);),
+        (ParamLocation::Header, true, _) => quote!(request.header_joined(#wire, value);),
+        (ParamLocation::Header, false, _) => quote!(request.header(#wire, value);),
+        (ParamLocation::Path, _, _) => quote!(),
+    };
+    if param.required {
+        quote! { { let value = &self.#name; #add } }
+    } else {
+        quote! { if let ::std::option::Option::Some(value) = &self.#name { #add } }
+    }
+}
+
+fn decode(op: &Operation) -> TokenStream {
+    let arms = match &op.output {
+        Output::Single(success) => {
+            let status = proc_macro2::Literal::u16_unsuffixed(success.status);
+            let decode = decode_call(success);
+            vec![quote!(#status => #decode,)]
+        }
+        Output::Cases { name, cases } => {
+            let name = ident(name);
+            cases
+                .iter()
+                .map(|success| {
+                    let status = proc_macro2::Literal::u16_unsuffixed(success.status);
+                    let variant = ident(&success.variant);
+                    let decode = decode_call(success);
+                    let wrap = if success.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
+                    quote!(#status => #decode.map(|response| response.map(#wrap)),)
+                })
+                .collect()
+        }
+    };
+    quote! {
+        match response.status() {
+            #(#arms)*
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+}
+
+fn decode_call(success: &Success) -> TokenStream {
+    if success.ty.is_some() { quote!(response.decode()) } else { quote!(response.empty()) }
+}
+
+fn output_enum(op: &Operation) -> Option<TokenStream> {
+    let Output::Cases { name, cases } = &op.output else { return None };
+    let name = ident(name);
+    let docs = format!(" What a successful `{}` call gives: one variant per documented success status.", op.operation_id);
+    let variants = cases.iter().map(|success| {
+        let variant = ident(&success.variant);
+        let mut lines = vec![format!("Status {}.", success.status)];
+        crate::docs::push_paragraph(&mut lines, success.docs.clone());
+        let docs = doc_attrs(&lines);
+        match &success.ty {
+            Some(ty) => {
+                let ty = type_path(ty);
+                quote!(#docs #variant(#ty),)
+            }
+            None => quote!(#docs #variant,),
+        }
+    });
+    Some(quote! {
+        #[doc = #docs]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}

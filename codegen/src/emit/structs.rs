@@ -1,0 +1,133 @@
+//! A struct: serde derives with wire names, optional fields that are never sent as `null`, a map that keeps
+//! undeclared members, a constructor from the required fields and `with_` setters for the rest.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::tokens::{argument, doc_attrs, ident, type_path};
+use crate::model::{Field, Struct, TypeDef};
+
+pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(&def.docs);
+    let default = strukt.all_optional().then(|| quote!(::std::default::Default,));
+    let fields = strukt.fields.iter().map(field);
+    let additional = strukt.additional.as_ref().map(|(field_name, ty)| {
+        let field_name = ident(field_name);
+        let ty = type_path(ty);
+        quote! {
+            /// Members the server sent that this version of the API description does not declare, kept so
+            /// that re-encoding the value loses nothing.
+            #[serde(flatten)]
+            pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let constructor = constructor(strukt);
+    let setters = strukt.fields.iter().filter(|f| !f.required).map(setter);
+    quote! {
+        #docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+/// The Rust type of a field: `Option` unless it is required and not nullable, boxed if it closes a cycle.
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_path(&field.ty);
+    if field.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if field.required && !field.nullable { ty } else { quote!(::std::option::Option<#ty>) }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let docs = doc_attrs(&field.docs);
+    let name = ident(&field.name);
+    let wire = &field.wire_name;
+    let ty = field_type(field);
+    let serde = if field.required {
+        quote!(#[serde(rename = #wire)])
+    } else {
+        quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+    };
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn constructor(strukt: &Struct) -> TokenStream {
+    let required: Vec<&Field> = strukt.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let name = ident(&f.name);
+        let (arg, _) = argument(&f.ty, &name);
+        quote!(#name: #arg)
+    });
+    let inits = strukt.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if !f.required {
+            return quote!(#name: ::std::option::Option::None);
+        }
+        let (_, mut value) = argument(&f.ty, &name);
+        if f.boxed {
+            value = quote!(::std::boxed::Box::new(#value));
+        }
+        if f.nullable {
+            value = quote!(::std::option::Option::Some(#value));
+        }
+        quote!(#name: #value)
+    });
+    let additional = strukt.additional.as_ref().map(|(name, _)| {
+        let name = ident(name);
+        quote!(#name: ::std::collections::BTreeMap::new(),)
+    });
+    let docs = if required.is_empty() {
+        quote!(#[doc = " A value with no fields set; set them with the `with_` methods."])
+    } else {
+        quote!(#[doc = " A value with the required fields; set the optional ones with the `with_` methods."])
+    };
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #docs
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            Self {
+                #(#inits,)*
+                #additional
+            }
+        }
+    }
+}
+
+fn setter(field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    let method = format_ident!("with_{}", field.name.trim_end_matches('_'));
+    let value = ident("value");
+    let (arg, mut converted) = argument(&field.ty, &value);
+    if field.boxed {
+        converted = quote!(::std::boxed::Box::new(#converted));
+    }
+    let summary = format!(" Sets `{}`.", field.wire_name);
+    let more = (!field.docs.is_empty()).then(|| {
+        let docs = doc_attrs(&field.docs);
+        quote! { #[doc = ""] #docs }
+    });
+    quote! {
+        #[doc = #summary]
+        #more
+        pub fn #method(mut self, #value: #arg) -> Self {
+            self.#name = ::std::option::Option::Some(#converted);
+            self
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Token helpers shared by the emitters: identifiers, doc attributes and type paths.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::Type;
+
+/// An identifier for a name that came out of [`crate::naming`] (and so is always valid).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = ...]` attributes, one per line, in the `/// text` form rustfmt writes.
+pub fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = ...]` attributes for a module's own documentation.
+pub fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// The fully qualified Rust type of a model type.
+pub fn type_path(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(::std::string::String),
+        Type::Bool => quote!(bool),
+        Type::Int32 => quote!(i32),
+        Type::Int64 => quote!(i64),
+        Type::Float => quote!(f32),
+        Type::Double => quote!(f64),
+        Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Type::Date => quote!(::chrono::NaiveDate),
+        Type::Json => quote!(::serde_json::Value),
+        Type::Vec(item) => {
+            let item = type_path(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Type::Map(value) => {
+            let value = type_path(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        Type::Named(name) => {
+            let name = ident(name);
+            quote!(crate::models::#name)
+        }
+    }
+}
+
+/// The argument type a setter or constructor takes for a value of `ty`, and how to turn it into `ty`.
+///
+/// Scalars and named types take `impl Into<T>`, so `&str` works where a `String` or an enum is wanted;
+/// arrays take any iterator of such items.
+pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        Type::Vec(item) => {
+            let item = type_path(item);
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
+                quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+            )
+        }
+        other => {
+            let path = type_path(other);
+            (quote!(impl ::std::convert::Into<#path>), quote!(#value.into()))
+        }
+    }
+}

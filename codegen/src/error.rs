@@ -1,0 +1,152 @@
+//! Diagnostics: errors that point at their source, collected and reported together.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A JSON pointer (RFC 6901) into the spec document, such as `#/paths/~1api~1v2~1audits~1query/post`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The pointer to the document root.
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// This pointer extended by one reference token, escaped as RFC 6901 asks (`~` as `~0`, `/` as `~1`).
+    pub fn join(&self, token: impl fmt::Display) -> Self {
+        let token = token.to_string().replace('~', "~0").replace('/', "~1");
+        Self(format!("{}/{}", self.0, token))
+    }
+
+    /// The pointer without the leading `#`, as `serde_json::Value::pointer` takes it.
+    pub fn as_json_pointer(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// One problem found in the input, with the file and the place in it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file the problem is in.
+    pub file: PathBuf,
+    /// Where in the file: a JSON pointer, or a line and column for syntax errors.
+    pub location: Location,
+    /// What is wrong, lower-case, without a trailing period.
+    pub message: String,
+}
+
+/// Where a diagnostic points inside its file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Location {
+    /// A JSON pointer into the parsed document.
+    Pointer(Pointer),
+    /// A line and column (both 1-based) of the raw text.
+    LineColumn {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
+    /// The file as a whole (it could not be read, say).
+    File,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = self.file.display();
+        match &self.location {
+            Location::Pointer(pointer) => write!(f, "{file}{pointer}: {}", self.message),
+            Location::LineColumn { line, column } => {
+                write!(f, "{file}:{line}:{column}: {}", self.message)
+            }
+            Location::File => write!(f, "{file}: {}", self.message),
+        }
+    }
+}
+
+/// Every problem found in one run, sorted by place; displayed one per line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, diagnostic) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Diagnostics {
+    /// A single diagnostic about a whole file.
+    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+        Self(vec![Diagnostic {
+            file: file.to_path_buf(),
+            location: Location::File,
+            message: message.into(),
+        }])
+    }
+}
+
+/// Collects diagnostics for one file while a pass walks it.
+#[derive(Debug)]
+pub(crate) struct Sink {
+    file: PathBuf,
+    found: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub(crate) fn new(file: &Path) -> Self {
+        Self { file: file.to_path_buf(), found: Vec::new() }
+    }
+
+    /// Records a problem at `pointer`.
+    pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.found.push(Diagnostic {
+            file: self.file.clone(),
+            location: Location::Pointer(pointer.clone()),
+            message: message.into(),
+        });
+    }
+
+    /// `Ok(value)` when nothing was recorded, every recorded problem otherwise.
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, Diagnostics> {
+        if self.found.is_empty() {
+            Ok(value)
+        } else {
+            self.found.sort();
+            self.found.dedup();
+            Err(Diagnostics(self.found))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_slash_and_tilde() {
+        let pointer = Pointer::root().join("paths").join("/api/v2/audits/query").join("post");
+        assert_eq!(pointer.to_string(), "#/paths/~1api~1v2~1audits~1query/post");
+        assert_eq!(Pointer::root().join("a~b").to_string(), "#/a~0b");
+    }
+
+    #[test]
+    fn diagnostic_is_one_line_with_file_and_pointer() {
+        let mut sink = Sink::new(Path::new("spec/x.yaml"));
+        sink.error(&Pointer::root().join("paths"), "no operations");
+        let err = sink.finish(()).unwrap_err();
+        assert_eq!(err.to_string(), "spec/x.yaml#/paths: no operations");
+    }
+}

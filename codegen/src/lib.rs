@@ -1,0 +1,143 @@
+//! Generates the typed Rust client of the Genesys Cloud audit API (or of any OpenAPI 3.0 description
+//! within the supported subset) from its spec.
+//!
+//! One direction: [`load`] the spec, build the [`model`] (every Rust name chosen by [`naming`] beside its
+//! wire name, `$ref`s resolved), emit tokens with `quote`, format them with `prettyplease`, and write or
+//! check the files ([`Generated`]).
+
+pub mod docs;
+mod emit;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod settings;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use emit::Layout;
+pub use error::{Diagnostic, Diagnostics};
+pub use settings::Settings;
+
+/// The files of a generated crate, by path relative to its root, in path order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// File contents by relative path (`/`-separated).
+    pub files: BTreeMap<String, String>,
+}
+
+/// A file whose committed content differs from what the generator writes now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stale {
+    /// The generator writes it, but it is not there.
+    Missing(PathBuf),
+    /// It is there with other content.
+    Changed(PathBuf),
+    /// It is a generated file the generator no longer writes.
+    Orphan(PathBuf),
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stale::Missing(path) => write!(f, "missing: {}", path.display()),
+            Stale::Changed(path) => write!(f, "changed: {}", path.display()),
+            Stale::Orphan(path) => write!(f, "no longer generated: {}", path.display()),
+        }
+    }
+}
+
+/// Generates the crate for the spec at `spec_path`.
+pub fn generate(spec_path: &Path, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    let doc = load::load(spec_path)?;
+    generate_document(&doc, settings, layout)
+}
+
+/// Generates the crate for spec text; `display_path` names the spec in diagnostics and headers.
+pub fn generate_str(display_path: &Path, text: &str, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    let doc = load::parse(display_path, text)?;
+    generate_document(&doc, settings, layout)
+}
+
+fn generate_document(doc: &load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    let model = model::build(doc)?;
+    let spec_name = doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(Generated { files: emit::emit(&model, settings, &spec_name, layout) })
+}
+
+/// The first line every generated file starts with (after `//` or `#`).
+const MARKER: &str = "@generated";
+
+impl Generated {
+    /// Writes every file under `root`, and removes generated files under `root/src` it no longer writes.
+    pub fn write(&self, root: &Path) -> io::Result<()> {
+        for orphan in self.orphans(root)? {
+            std::fs::remove_file(root.join(orphan))?;
+        }
+        for (path, content) in &self.files {
+            let target = root.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // Unchanged files are left alone so their timestamps do not trigger rebuilds.
+            if std::fs::read_to_string(&target).ok().as_deref() != Some(content.as_str()) {
+                std::fs::write(&target, content)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The files under `root` that differ from what this generation writes, in path order.
+    pub fn check(&self, root: &Path) -> io::Result<Vec<Stale>> {
+        let mut stale = Vec::new();
+        for (path, content) in &self.files {
+            match std::fs::read_to_string(root.join(path)) {
+                Ok(existing) if &existing == content => {}
+                Ok(_) => stale.push(Stale::Changed(PathBuf::from(path))),
+                Err(err) if err.kind() == io::ErrorKind::NotFound => stale.push(Stale::Missing(PathBuf::from(path))),
+                Err(err) => return Err(err),
+            }
+        }
+        stale.extend(self.orphans(root)?.into_iter().map(Stale::Orphan));
+        Ok(stale)
+    }
+
+    /// Generated files under `root/src` that this generation does not write.
+    fn orphans(&self, root: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        collect_rust_files(&root.join("src"), &mut found)?;
+        let mut orphans = Vec::new();
+        for path in found {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let key = relative.to_string_lossy().replace('\\', "/");
+            if self.files.contains_key(&key) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)?;
+            if text.lines().next().is_some_and(|line| line.contains(MARKER)) {
+                orphans.push(relative);
+            }
+        }
+        orphans.sort();
+        Ok(orphans)
+    }
+}
+
+fn collect_rust_files(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_rust_files(&path, found)?;
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! The intermediate model: what the emitter needs, with every Rust name already chosen beside its wire name.
+
+mod operations;
+mod recursion;
+mod types;
+
+use crate::error::{Diagnostics, Pointer, Sink};
+use crate::load::Document;
+use crate::naming::Namespace;
+
+pub use operations::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Segment, Success};
+
+/// The whole API as the emitter sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Title, version and description of the API.
+    pub info: ApiInfo,
+    /// Base URLs from `servers`, in spec order.
+    pub servers: Vec<String>,
+    /// Every named type, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Every operation, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// The type of documented error bodies; [`Type::Json`] when operations disagree or document none.
+    pub error_body: Type,
+}
+
+/// What `info` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, as rustdoc lines.
+    pub docs: Vec<String>,
+}
+
+/// A reference to a type, as a field, parameter or body uses it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Type {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` with `format: int32`.
+    Int32,
+    /// `integer` with `format: int64` or no format.
+    Int64,
+    /// `number` with `format: float`.
+    Float,
+    /// `number` with `format: double` or no format.
+    Double,
+    /// `string` with `format: date-time`.
+    DateTime,
+    /// `string` with `format: date`.
+    Date,
+    /// Any JSON value: a schema without a type.
+    Json,
+    /// `array`.
+    Vec(Box<Type>),
+    /// `object` with only `additionalProperties`: a map from string keys.
+    Map(Box<Type>),
+    /// A named type, by its Rust name.
+    Named(String),
+}
+
+/// A named type: a component schema, or an inline enum or object given a name from where it stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// The file name of the generated module (snake case of the Rust name).
+    pub module: String,
+    /// Where it is defined in the spec.
+    pub source: Pointer,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
+    /// Struct, enum or alias.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with properties.
+    Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+    /// Another name for a type (`pub type X = ...`).
+    Alias(Type),
+}
+
+/// An object with properties.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// The properties, in spec order.
+    pub fields: Vec<Field>,
+    /// Where members the spec does not declare are kept: the field's Rust name and value type.
+    pub additional: Option<(String, Type)>,
+}
+
+impl Struct {
+    /// Whether every field may be absent, so the struct has a `Default`.
+    pub fn all_optional(&self) -> bool {
+        self.fields.iter().all(|field| !field.required)
+    }
+}
+
+/// A property of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The value type.
+    pub ty: Type,
+    /// Listed in `required`: a plain `T` and a constructor argument.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Boxed to break a cycle of directly nested structs.
+    pub boxed: bool,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// The variants, in spec order.
+    pub variants: Vec<Variant>,
+    /// The Rust name of the variant that keeps values this version does not know.
+    pub unrecognized: String,
+}
+
+/// One enum value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire_name: String,
+}
+
+/// Builds the model of a loaded document, reporting every problem found.
+pub fn build(doc: &Document) -> Result<Model, Diagnostics> {
+    let mut sink = Sink::new(&doc.path);
+    let mut types = types::TypeBuilder::new(doc);
+    types.components(&mut sink);
+    let (mut operations, error_body) = operations::build(doc, &mut types, &mut sink);
+    operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+    let mut types = types.finish();
+    recursion::box_cycles(&mut types);
+    let info = &doc.api.info;
+    let model = Model {
+        info: ApiInfo {
+            title: info.title.clone(),
+            version: info.version.clone(),
+            docs: info.description.as_deref().map(crate::docs::lines).unwrap_or_default(),
+        },
+        servers: doc.api.servers.iter().map(|server| server.url.clone()).collect(),
+        types,
+        operations,
+        error_body,
+    };
+    sink.finish(model)
+}
+
+/// Names the generated `models` module holds besides the types (none today; reserved for growth).
+fn models_namespace() -> Namespace {
+    Namespace::with_reserved(&["Error", "Result"])
+}

@@ -1,0 +1,553 @@
+//! Paths to operations: parameters, request body and responses, with the names the emitter uses.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, QueryStyle as SpecQueryStyle, ReferenceOr, RequestBody,
+    Response, StatusCode,
+};
+
+use super::types::TypeBuilder;
+use super::{Type, TypeKind};
+use crate::docs;
+use crate::error::{Pointer, Sink};
+use crate::load::Document;
+use crate::naming::{self, Namespace};
+
+/// One operation: a method on the client and a request builder type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId` as the spec writes it.
+    pub operation_id: String,
+    /// The client method, snake case of the `operationId`.
+    pub method_name: String,
+    /// The request builder type, upper camel case of the `operationId`.
+    pub builder_name: String,
+    /// The file name of the generated module.
+    pub module: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template, such as `/api/v2/audits/query/{transactionId}`.
+    pub path: String,
+    /// The path split at `/`.
+    pub segments: Vec<Segment>,
+    /// Parameters: path parameters in path order, then the others in spec order.
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// What a successful call gives.
+    pub output: Output,
+    /// Rustdoc lines of the method.
+    pub docs: Vec<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Where it is defined in the spec.
+    pub source: Pointer,
+}
+
+/// A piece of the path between slashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Sent as written.
+    Literal(String),
+    /// The path parameter with this Rust name, percent-encoded.
+    Param(String),
+}
+
+/// A parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// The Rust name (argument, field and setter).
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// The value type: a scalar, an enum, or a `Vec` of those.
+    pub ty: Type,
+    /// A method argument when required, a setter when not.
+    pub required: bool,
+    /// How arrays are sent in a query.
+    pub style: QueryStyle,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
+}
+
+/// Where a parameter is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+}
+
+/// How an array query parameter is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form, explode: true`: the key once per value (`expand=a&expand=b`).
+    Repeated,
+    /// `style: form, explode: false`: one key, comma-separated values (`expand=a,b`).
+    CommaSeparated,
+}
+
+/// A JSON request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// Its type.
+    pub ty: Type,
+    /// A method argument when required, a setter when not.
+    pub required: bool,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
+}
+
+/// What a successful call gives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// One documented success response: its body.
+    Single(Success),
+    /// Several (a 200 and a 302, say): an enum with a variant each.
+    Cases {
+        /// The enum's Rust name.
+        name: String,
+        /// One per status, in status order.
+        cases: Vec<Success>,
+    },
+}
+
+/// A documented 2xx or 3xx response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Success {
+    /// The status code.
+    pub status: u16,
+    /// The variant name when there are several.
+    pub variant: String,
+    /// The JSON body's type; `None` when it has none.
+    pub ty: Option<Type>,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
+}
+
+/// Builds every operation and the common error body type.
+pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> (Vec<Operation>, Type) {
+    let mut builders = Namespace::with_reserved(&[]);
+    let mut methods = Namespace::with_reserved(RUNTIME_METHODS);
+    let mut operations = Vec::new();
+    let mut errors = ErrorBodies::default();
+    let paths_pointer = Pointer::root().join("paths");
+    let mut sorted: Vec<_> = doc.api.paths.paths.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut found = Vec::new();
+    for (path, item) in sorted {
+        let pointer = paths_pointer.join(path);
+        let ReferenceOr::Item(item) = item else {
+            sink.error(&pointer, "unsupported: a path item given by `$ref`");
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            found.push((path, method, operation, &item.parameters, pointer.clone()));
+        }
+    }
+    // Names are claimed in operationId order, so adding an operation never renames another.
+    found.sort_by(|a, b| a.2.operation_id.cmp(&b.2.operation_id).then(a.0.cmp(b.0)));
+    for (path, method, operation, shared, path_pointer) in found {
+        let pointer = path_pointer.join(method);
+        let Some(id) = operation.operation_id.clone() else {
+            sink.error(&pointer, "operation has no operationId");
+            continue;
+        };
+        let names = OperationNames {
+            method: methods.claim(naming::value_name(&id)),
+            builder: builders.claim(naming::type_name(&id)),
+        };
+        let output_name = builders.claim(format!("{}Output", names.builder));
+        let ctx = Ctx { doc, path, path_pointer: &path_pointer, pointer: &pointer, names: &names };
+        let params = parameters(&ctx, shared, &operation.parameters, types, sink);
+        let segments = segments(path, &params, &pointer, sink);
+        let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types, sink));
+        let output = responses(&ctx, &operation.responses, output_name, types, &mut errors, sink);
+        let docs = operation_docs(operation, method, path);
+        operations.push(Operation {
+            operation_id: id,
+            module: naming::value_name(&names.builder),
+            method_name: names.method,
+            builder_name: names.builder,
+            http_method: method.to_ascii_uppercase(),
+            path: path.clone(),
+            segments,
+            params,
+            body,
+            output,
+            docs,
+            deprecated: operation.deprecated,
+            source: pointer,
+        });
+    }
+    (operations, errors.common())
+}
+
+/// Methods the hand-written runtime defines on the client, which operations must not shadow.
+const RUNTIME_METHODS: &[&str] = &["new", "builder", "execute", "base_url", "clone", "fmt"];
+/// Members of every request builder, which parameters must not shadow.
+const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_metadata", "into_future"];
+
+struct OperationNames {
+    method: String,
+    builder: String,
+}
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    path: &'a str,
+    path_pointer: &'a Pointer,
+    pointer: &'a Pointer,
+    names: &'a OperationNames,
+}
+
+fn parameters(
+    ctx: &Ctx<'_>,
+    shared: &[ReferenceOr<Parameter>],
+    own: &[ReferenceOr<Parameter>],
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Vec<Param> {
+    // Parameters of the operation override those of its path with the same name and location.
+    let mut merged: IndexMap<(String, &'static str), (Parameter, Pointer)> = IndexMap::new();
+    let lists = [(shared, ctx.path_pointer.join("parameters")), (own, ctx.pointer.join("parameters"))];
+    for (list, base) in lists {
+        for (index, param) in list.iter().enumerate() {
+            let at = base.join(index);
+            if let Some(param) = resolve_parameter(ctx.doc, param, &at, sink) {
+                let key = (param.parameter_data_ref().name.clone(), location_name(&param));
+                merged.insert(key, (param, at));
+            }
+        }
+    }
+    let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
+    let mut params: Vec<Param> = merged
+        .into_values()
+        .filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types, sink))
+        .collect();
+    // Path parameters first, in the order the path names them; the rest keep spec order.
+    params.sort_by_key(|p| match p.location {
+        ParamLocation::Path => ctx.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX - 1),
+        _ => usize::MAX,
+    });
+    params
+}
+
+fn location_name(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn resolve_parameter(doc: &Document, param: &ReferenceOr<Parameter>, at: &Pointer, sink: &mut Sink) -> Option<Parameter> {
+    match param {
+        ReferenceOr::Item(param) => Some(param.clone()),
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| doc.api.components.as_ref()?.parameters.get(name));
+            match found {
+                Some(ReferenceOr::Item(param)) => Some(param.clone()),
+                _ => {
+                    sink.error(at, format!("reference {reference:?} names no parameter in components/parameters"));
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn parameter(
+    ctx: &Ctx<'_>,
+    param: &Parameter,
+    at: &Pointer,
+    names: &mut Namespace,
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Option<Param> {
+    let data = param.parameter_data_ref();
+    let (location, style) = match param {
+        Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Repeated),
+        Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::CommaSeparated),
+        Parameter::Query { style, .. } => {
+            let style = match (style, data.explode) {
+                (SpecQueryStyle::Form, None | Some(true)) => QueryStyle::Repeated,
+                (SpecQueryStyle::Form, Some(false)) => QueryStyle::CommaSeparated,
+                (other, _) => {
+                    sink.error(at, format!("unsupported query parameter style {other:?}: only `form` is supported"));
+                    return None;
+                }
+            };
+            (ParamLocation::Query, style)
+        }
+        Parameter::Cookie { .. } => {
+            sink.error(at, "unsupported: cookie parameters");
+            return None;
+        }
+    };
+    let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+        sink.error(at, "unsupported: a parameter described by `content` instead of `schema`");
+        return None;
+    };
+    let hint = format!("{}{}", ctx.names.builder, naming::type_name(&data.name));
+    let ty = types.schema_type(schema, &at.join("schema"), &hint, sink);
+    if !is_simple(&ty, types) {
+        sink.error(at, "unsupported parameter type: only strings, numbers, booleans, enums and arrays of them can be sent");
+        return None;
+    }
+    let required = data.required || location == ParamLocation::Path;
+    let mut docs = data.description.as_deref().map(docs::lines).unwrap_or_default();
+    if let ReferenceOr::Item(schema) = schema {
+        if let Some(default) = &schema.schema_data.default {
+            docs::push_paragraph(&mut docs, vec![format!("The server's default: `{default}`.")]);
+        }
+    }
+    Some(Param { name: names.claim(naming::value_name(&data.name)), wire_name: data.name.clone(), location, ty, required, style, docs })
+}
+
+/// Whether a parameter of this type can be written as text (arrays one level deep).
+fn is_simple(ty: &Type, types: &TypeBuilder<'_>) -> bool {
+    match ty {
+        Type::Vec(item) => !matches!(**item, Type::Vec(_)) && is_simple(item, types),
+        Type::Map(_) | Type::Json => false,
+        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_simple(inner, types),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    for piece in path.split('/').filter(|piece| !piece.is_empty()) {
+        let Some(wire) = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
+            if piece.contains(['{', '}']) {
+                sink.error(pointer, format!("unsupported path segment {piece:?}: a parameter must fill a whole segment"));
+            }
+            segments.push(Segment::Literal(piece.to_owned()));
+            continue;
+        };
+        match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            Some(param) => segments.push(Segment::Param(param.name.clone())),
+            None => sink.error(pointer, format!("path parameter {wire:?} is not declared")),
+        }
+    }
+    for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
+        if !path.contains(&format!("{{{}}}", param.wire_name)) {
+            sink.error(pointer, format!("path parameter {:?} does not appear in the path", param.wire_name));
+        }
+    }
+    segments
+}
+
+fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Body> {
+    let at = ctx.pointer.join("requestBody");
+    let body = match body {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|name| ctx.doc.api.components.as_ref()?.request_bodies.get(name));
+            match found {
+                Some(ReferenceOr::Item(body)) => body,
+                _ => {
+                    sink.error(&at, format!("reference {reference:?} names no request body in components/requestBodies"));
+                    return None;
+                }
+            }
+        }
+    };
+    let Some((media, schema)) = json_schema(&body.content) else {
+        let media: Vec<_> = body.content.keys().cloned().collect();
+        sink.error(&at.join("content"), format!("unsupported request body media types {media:?}: only JSON is supported"));
+        return None;
+    };
+    let hint = format!("{}Body", ctx.names.builder);
+    let ty = types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink);
+    let docs = body.description.as_deref().map(docs::lines).unwrap_or_default();
+    Some(Body { ty, required: body.required, docs })
+}
+
+/// The JSON media type of a content map and its schema.
+fn json_schema(content: &IndexMap<String, MediaType>) -> Option<(&str, &ReferenceOr<openapiv3::Schema>)> {
+    content.iter().find_map(|(media, value)| {
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        let is_json = essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
+        Some((media.as_str(), value.schema.as_ref()?)).filter(|_| is_json)
+    })
+}
+
+fn responses(
+    ctx: &Ctx<'_>,
+    responses: &openapiv3::Responses,
+    output_name: String,
+    types: &mut TypeBuilder<'_>,
+    errors: &mut ErrorBodies,
+    sink: &mut Sink,
+) -> Output {
+    let at = ctx.pointer.join("responses");
+    let mut cases = Vec::new();
+    let mut listed: Vec<(StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().map(|(k, v)| (k.clone(), v)).collect();
+    listed.sort_by_key(|(status, _)| status.to_string());
+    for (status, response) in listed {
+        let here = at.join(status.to_string());
+        let Some(response) = resolve_response(ctx.doc, response, &here, sink) else { continue };
+        match status {
+            StatusCode::Code(code @ 200..=399) => {
+                let ty = response_type(ctx, response, code, &here, types, sink);
+                let docs = docs::lines(&response.description);
+                cases.push(Success { status: code, variant: variant_name(code), ty, docs });
+            }
+            StatusCode::Range(2 | 3) => {
+                sink.error(&here, "unsupported: a 2XX or 3XX range response; list the status codes");
+            }
+            _ => errors.note(json_schema(&response.content).map(|(media, schema)| {
+                let hint = format!("{}Error", ctx.names.builder);
+                types.schema_type(schema, &here.join("content").join(media).join("schema"), &hint, sink)
+            })),
+        }
+    }
+    if let Some(default) = &responses.default {
+        let here = at.join("default");
+        if let Some(response) = resolve_response(ctx.doc, default, &here, sink) {
+            errors.note(json_schema(&response.content).map(|(media, schema)| {
+                let hint = format!("{}Error", ctx.names.builder);
+                types.schema_type(schema, &here.join("content").join(media).join("schema"), &hint, sink)
+            }));
+        }
+    }
+    match cases.len() {
+        0 => {
+            sink.error(&at, "operation documents no 2xx or 3xx response");
+            Output::Single(Success { status: 200, variant: variant_name(200), ty: None, docs: Vec::new() })
+        }
+        1 => Output::Single(cases.remove(0)),
+        _ => Output::Cases { name: output_name, cases },
+    }
+}
+
+fn response_type(
+    ctx: &Ctx<'_>,
+    response: &Response,
+    code: u16,
+    at: &Pointer,
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Option<Type> {
+    if response.content.is_empty() {
+        return None;
+    }
+    let Some((media, schema)) = json_schema(&response.content) else {
+        let media: Vec<_> = response.content.keys().cloned().collect();
+        sink.error(&at.join("content"), format!("unsupported response media types {media:?}: only JSON is supported"));
+        return None;
+    };
+    let hint = format!("{}Response{code}", ctx.names.builder);
+    Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
+}
+
+fn resolve_response<'a>(doc: &'a Document, response: &'a ReferenceOr<Response>, at: &Pointer, sink: &mut Sink) -> Option<&'a Response> {
+    match response {
+        ReferenceOr::Item(response) => Some(response),
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| doc.api.components.as_ref()?.responses.get(name));
+            match found {
+                Some(ReferenceOr::Item(response)) => Some(response),
+                _ => {
+                    sink.error(at, format!("reference {reference:?} names no response in components/responses"));
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The variant name of a success status: its reason phrase, or `Status` and the code.
+fn variant_name(code: u16) -> String {
+    let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
+}
+
+/// The error body types operations document, to find the one they share.
+#[derive(Default)]
+struct ErrorBodies {
+    seen: std::collections::BTreeSet<Type>,
+}
+
+impl ErrorBodies {
+    fn note(&mut self, ty: Option<Type>) {
+        self.seen.extend(ty);
+    }
+
+    /// The shared type, or [`Type::Json`] when there is none or they differ.
+    fn common(self) -> Type {
+        let mut seen = self.seen.into_iter();
+        match (seen.next(), seen.next()) {
+            (Some(only), None) => only,
+            _ => Type::Json,
+        }
+    }
+}
+
+fn operation_docs(operation: &openapiv3::Operation, method: &str, path: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = &operation.summary {
+        lines.extend(docs::lines(summary));
+    }
+    if let Some(description) = &operation.description {
+        docs::push_paragraph(&mut lines, docs::lines(description));
+    }
+    docs::push_paragraph(&mut lines, vec![format!("`{} {path}`", method.to_ascii_uppercase())]);
+    if let Some(permissions) = permissions(operation) {
+        docs::push_paragraph(&mut lines, vec![permissions]);
+    }
+    lines
+}
+
+/// The sentence for Genesys's `x-inin-requires-permissions` extension.
+fn permissions(operation: &openapiv3::Operation) -> Option<String> {
+    let ext = operation.extensions.get("x-inin-requires-permissions")?;
+    let list: Vec<String> = ext
+        .get("permissions")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| p.as_str().map(|p| format!("`{p}`")))
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    let any = ext.get("type").and_then(|t| t.as_str()) == Some("ANY");
+    let lead = match (list.len(), any) {
+        (1, _) => "Requires the permission",
+        (_, true) => "Requires any of the permissions",
+        (_, false) => "Requires all of the permissions",
+    };
+    Some(format!("{lead} {}.", list.join(", ")))
+}

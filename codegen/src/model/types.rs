@@ -1,0 +1,257 @@
+//! Schemas to types: component schemas first (their names are claimed before any inline name), then the
+//! inline enums and objects that properties, parameters and bodies define, named from where they stand.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{Enum, Field, Struct, Type, TypeDef, TypeKind, Variant};
+use crate::docs;
+use crate::error::{Pointer, Sink};
+use crate::load::Document;
+use crate::naming::{self, Namespace};
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// The Rust name of the map that keeps undeclared members of an object.
+const ADDITIONAL: &str = "additional_properties";
+/// The Rust name of the enum variant that keeps unknown values.
+const UNRECOGNIZED: &str = "Unrecognized";
+
+/// Collects named types while the model is built.
+pub(super) struct TypeBuilder<'a> {
+    doc: &'a Document,
+    names: Namespace,
+    /// Component schema name to Rust name.
+    components: BTreeMap<String, String>,
+    types: BTreeMap<String, TypeDef>,
+}
+
+impl<'a> TypeBuilder<'a> {
+    pub(super) fn new(doc: &'a Document) -> Self {
+        Self { doc, names: super::models_namespace(), components: BTreeMap::new(), types: BTreeMap::new() }
+    }
+
+    /// Names, then builds, every component schema, in name order.
+    pub(super) fn components(&mut self, sink: &mut Sink) {
+        let Some(components) = &self.doc.api.components else { return };
+        let mut sorted: Vec<_> = components.schemas.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        for (wire, _) in &sorted {
+            let name = self.names.claim(naming::type_name(wire));
+            self.components.insert((*wire).clone(), name);
+        }
+        let base = Pointer::root().join("components").join("schemas");
+        for (wire, schema) in sorted {
+            let pointer = base.join(wire);
+            let name = self.components[wire].clone();
+            match schema {
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer, sink),
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference(reference, &pointer, sink);
+                    self.insert(name, &pointer, Vec::new(), TypeKind::Alias(target));
+                }
+            }
+        }
+    }
+
+    /// All named types, sorted by Rust name.
+    pub(super) fn finish(self) -> Vec<TypeDef> {
+        self.types.into_values().collect()
+    }
+
+    /// The named type `name`, if it is defined yet.
+    pub(super) fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    /// Rustdoc lines for a schema: its own description, or the one written beside its `$ref`.
+    pub(super) fn schema_docs(&self, schema: &ReferenceOr<impl AsSchema>, pointer: &Pointer) -> Vec<String> {
+        let text = match schema {
+            ReferenceOr::Item(schema) => schema.as_schema().schema_data.description.as_deref(),
+            // openapiv3 drops a description beside a $ref, so read it from the raw document.
+            ReferenceOr::Reference { .. } => self.doc.raw_str(&pointer.join("description")),
+        };
+        text.map(docs::lines).unwrap_or_default()
+    }
+
+    /// The type of `schema` at `pointer`; an inline enum or object becomes a named type called `hint`.
+    pub(super) fn schema_type(
+        &mut self,
+        schema: &ReferenceOr<impl AsSchema>,
+        pointer: &Pointer,
+        hint: &str,
+        sink: &mut Sink,
+    ) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer, sink),
+            ReferenceOr::Item(schema) => self.inline(schema.as_schema(), pointer, hint, sink),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+        let Some(wire) = reference.strip_prefix(SCHEMA_PREFIX) else {
+            sink.error(pointer, format!("unsupported reference {reference:?}: only local `{SCHEMA_PREFIX}...` references are supported"));
+            return Type::Json;
+        };
+        let wire = wire.replace("~1", "/").replace("~0", "~");
+        match self.components.get(&wire) {
+            Some(name) => Type::Named(name.clone()),
+            None => {
+                sink.error(pointer, format!("reference {reference:?} names no schema in components/schemas"));
+                Type::Json
+            }
+        }
+    }
+
+    fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
+        if !matches!(schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(_)) | SchemaKind::Type(openapiv3::Type::Object(_)) | SchemaKind::Any(_)) {
+            return self.primitive_or_array(schema, pointer, hint, sink);
+        }
+        let defines_type = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+            SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::Any(any) => !any.properties.is_empty(),
+            _ => false,
+        };
+        if !defines_type {
+            return self.primitive_or_array(schema, pointer, hint, sink);
+        }
+        let name = self.names.claim(naming::type_name(hint));
+        self.define(name.clone(), schema, pointer, sink);
+        Type::Named(name)
+    }
+
+    fn primitive_or_array(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
+        use openapiv3::Type as T;
+        match &schema.schema_kind {
+            SchemaKind::Type(T::String(s)) => match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
+                _ => Type::String,
+            },
+            SchemaKind::Type(T::Boolean(_)) => Type::Bool,
+            SchemaKind::Type(T::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Type::Int32,
+                _ => Type::Int64,
+            },
+            SchemaKind::Type(T::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Type::Float,
+                _ => Type::Double,
+            },
+            SchemaKind::Type(T::Array(a)) => match &a.items {
+                Some(items) => Type::Vec(Box::new(self.schema_type(items, &pointer.join("items"), hint, sink))),
+                None => Type::Vec(Box::new(Type::Json)),
+            },
+            SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json))),
+            SchemaKind::Any(_) => Type::Json,
+            SchemaKind::OneOf { .. } => self.unsupported("oneOf", pointer, sink),
+            SchemaKind::AllOf { .. } => self.unsupported("allOf", pointer, sink),
+            SchemaKind::AnyOf { .. } => self.unsupported("anyOf", pointer, sink),
+            SchemaKind::Not { .. } => self.unsupported("not", pointer, sink),
+        }
+    }
+
+    fn unsupported(&self, what: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+        sink.error(pointer, format!("unsupported schema: `{what}` is not supported yet"));
+        Type::Json
+    }
+
+    /// Defines the named type `name` from `schema`.
+    fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer, sink: &mut Sink) {
+        let docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                TypeKind::Enum(enumeration(&s.enumeration))
+            }
+            SchemaKind::Type(openapiv3::Type::Object(o)) if !o.properties.is_empty() => {
+                TypeKind::Struct(self.object(&name, &o.properties, &o.required, o.additional_properties.as_ref(), pointer, sink))
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                TypeKind::Struct(self.object(&name, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink))
+            }
+            _ => TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink)),
+        };
+        self.insert(name, pointer, docs, kind);
+    }
+
+    fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
+        let module = naming::value_name(&name);
+        self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind });
+    }
+
+    fn object(
+        &mut self,
+        owner: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &Pointer,
+        sink: &mut Sink,
+    ) -> Struct {
+        let mut names = Namespace::with_reserved(&[ADDITIONAL]);
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, schema) in properties {
+            let at = pointer.join("properties").join(wire);
+            let hint = format!("{owner}{}", naming::type_name(wire));
+            let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+            fields.push(Field {
+                name: names.claim(naming::value_name(wire)),
+                wire_name: wire.clone(),
+                ty: self.schema_type(schema, &at, &hint, sink),
+                required: required.contains(wire),
+                nullable,
+                boxed: false,
+                docs: self.schema_docs(schema, &at),
+            });
+        }
+        for name in required.iter().filter(|name| !properties.contains_key(*name)) {
+            sink.error(&pointer.join("required"), format!("required property {name:?} is not among the properties"));
+        }
+        let hint = format!("{owner}Value");
+        let additional = self.additional_type(additional, pointer, &hint, sink).map(|ty| (ADDITIONAL.to_owned(), ty));
+        Struct { fields, additional }
+    }
+
+    /// The value type of `additionalProperties`; `None` when the schema forbids undeclared members.
+    fn additional_type(&mut self, additional: Option<&AdditionalProperties>, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Option<Type> {
+        match additional {
+            None | Some(AdditionalProperties::Any(true)) => Some(Type::Json),
+            Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(self.schema_type(schema.as_ref(), &pointer.join("additionalProperties"), hint, sink))
+            }
+        }
+    }
+}
+
+fn enumeration(values: &[Option<String>]) -> Enum {
+    let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
+    let mut seen = std::collections::BTreeSet::new();
+    let variants = values
+        .iter()
+        .flatten()
+        .filter(|wire| seen.insert(wire.as_str()))
+        .map(|wire| Variant { name: names.claim(naming::type_name(wire)), wire_name: wire.clone() })
+        .collect();
+    Enum { variants, unrecognized: UNRECOGNIZED.to_owned() }
+}
+
+/// Schemas appear both boxed and unboxed in `openapiv3`; this reads either.
+pub(super) trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}

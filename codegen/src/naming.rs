@@ -1,0 +1,152 @@
+//! Every Rust identifier the generator emits is made here, from a wire name, before any `format_ident!`.
+//!
+//! The rules: words are split by `heck`; characters that cannot stand in an identifier separate words; a
+//! non-ASCII letter or digit is kept as `x` and its code point in hex, so two names never merge silently;
+//! a leading digit gets a prefix; keywords get a trailing underscore; and a [`Namespace`] gives a name that
+//! is already taken a numeric suffix, in the order names are claimed.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords, strict and reserved, of every edition up to 2024.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// A type or variant name: `UpperCamelCase`.
+pub fn type_name(wire: &str) -> String {
+    finish(ascii_words(wire).to_upper_camel_case(), "X", "Value")
+}
+
+/// A field, parameter, method or module name: `snake_case`.
+pub fn value_name(wire: &str) -> String {
+    finish(ascii_words(wire).to_snake_case(), "x_", "value")
+}
+
+/// Replaces what cannot stand in an identifier, so that heck sees only ASCII words.
+fn ascii_words(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len());
+    for c in wire.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            // Kept as its code point, as a word of its own, so that "é" and "è" stay apart.
+            out.push_str(&format!(" x{:x} ", c as u32));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn finish(name: String, digit_prefix: &str, empty: &str) -> String {
+    let name = if name.is_empty() { empty.to_owned() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{name}")
+    } else {
+        name
+    };
+    if KEYWORDS.contains(&name.as_str()) { format!("{name}_") } else { name }
+}
+
+/// The names already used in one scope (a module, a struct's fields, an enum's variants).
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already taken (names the runtime or the emitter use).
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
+    }
+
+    /// Claims `candidate`, or `candidate2`, `candidate3`, ... if it is taken; returns what it claimed.
+    pub fn claim(&mut self, candidate: String) -> String {
+        if self.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{candidate}{separator}{n}"))
+            .find(|name| self.taken.insert(name.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_are_upper_camel_case() {
+        assert_eq!(type_name("AuditLogMessage"), "AuditLogMessage");
+        assert_eq!(type_name("workforce.management.agent.availability"), "WorkforceManagementAgentAvailability");
+        assert_eq!(type_name("SUCCESS"), "Success");
+        assert_eq!(type_name("audits:audit:view"), "AuditsAuditView");
+    }
+
+    #[test]
+    fn value_names_are_snake_case() {
+        assert_eq!(value_name("getAuditsQueryTransactionIdResults"), "get_audits_query_transaction_id_results");
+        assert_eq!(value_name("pageSize"), "page_size");
+        assert_eq!(value_name("ININ-Correlation-Id"), "inin_correlation_id");
+        assert_eq!(value_name("selfUri"), "self_uri");
+    }
+
+    #[test]
+    fn keywords_get_a_trailing_underscore() {
+        assert_eq!(value_name("type"), "type_");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("async"), "async_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(value_name("gen"), "gen_");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(type_name("2fa"), "X2fa");
+        assert_eq!(value_name("1stPlace"), "x_1st_place");
+        assert_eq!(type_name("404"), "X404");
+    }
+
+    #[test]
+    fn names_without_letters_fall_back() {
+        assert_eq!(type_name(""), "Value");
+        assert_eq!(value_name("$$"), "value");
+        assert_eq!(type_name("-"), "Value");
+    }
+
+    #[test]
+    fn non_ascii_letters_become_code_points() {
+        assert_eq!(value_name("größe"), "gr_xf6_xdf_e");
+        assert_eq!(type_name("é"), "Xe9");
+        assert_ne!(type_name("é"), type_name("è"));
+        assert!(type_name("名前").is_ascii());
+    }
+
+    #[test]
+    fn namespace_suffixes_collisions_in_claim_order() {
+        let mut names = Namespace::with_reserved(&["unrecognized"]);
+        assert_eq!(names.claim(value_name("entityType")), "entity_type");
+        assert_eq!(names.claim(value_name("entity_type")), "entity_type2");
+        assert_eq!(names.claim(value_name("EntityType")), "entity_type3");
+        assert_eq!(names.claim("unrecognized".to_owned()), "unrecognized2");
+        assert_eq!(names.claim("v2".to_owned()), "v2");
+        assert_eq!(names.claim("v2".to_owned()), "v2_2");
+    }
+
+    #[test]
+    fn every_name_is_a_valid_identifier() {
+        for wire in ["", "a b", "x-y", "9", "Ω", "__", "type", "crate", "r#x", "a.b.c", "ÄÖÜ", "_1"] {
+            for name in [type_name(wire), value_name(wire)] {
+                assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{wire:?} gave {name:?}");
+            }
+        }
+    }
+}

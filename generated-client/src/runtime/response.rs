@@ -1,0 +1,138 @@
+// @generated: copied by genesys-audit-codegen from its runtime/response.rs: edit that file, then run `cargo xtask codegen`.
+//! Responses: the raw answer generated code decodes, and the decoded value with its metadata.
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, DecodeError, Error, snippet};
+
+/// The response header Genesys Cloud puts its request id in.
+pub const CORRELATION_ID_HEADER: &str = "ININ-Correlation-Id";
+
+/// An answer as received, before generated code decodes it by status.
+#[derive(Debug)]
+pub struct RawResponse {
+    operation: &'static str,
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub(crate) async fn read<E>(operation: &'static str, response: reqwest::Response) -> Result<Self, Error<E>> {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|source| Error::transport(operation, source))?.to_vec();
+        Ok(Self { operation, status, headers, body })
+    }
+
+    /// A response made from its parts, for tests of decoding.
+    pub fn from_parts(operation: &'static str, status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
+        Self { operation, status, headers, body }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body as received.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    fn correlation_id(&self) -> Option<String> {
+        correlation_id(&self.headers).map(str::to_owned)
+    }
+
+    /// Decodes the body as `T`; a mismatch is an [`Error::Decode`] with the path of the failing field.
+    pub fn decode<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value: T = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|err| self.decode_error(err.path().to_string(), err.inner()))?;
+        // Trailing data after the value means the body is not the documented JSON either.
+        deserializer.end().map_err(|err| self.decode_error(".".to_owned(), &err))?;
+        Ok(Response { value, status: self.status, headers: self.headers })
+    }
+
+    /// A response without a body.
+    pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
+        Ok(Response { value: (), status: self.status, headers: self.headers })
+    }
+
+    fn decode_error<E>(&self, path: String, err: &serde_json::Error) -> Error<E> {
+        let text = String::from_utf8_lossy(&self.body);
+        let offset = byte_offset(&text, err.line(), err.column());
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation,
+            status: self.status,
+            path,
+            message: err.to_string(),
+            snippet: snippet(&text, offset, 80),
+            correlation_id: self.correlation_id(),
+        }))
+    }
+
+    /// The error for a status the operation does not document as a success; the body is decoded as `E`
+    /// when it matches.
+    pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
+        let body = serde_json::from_slice(&self.body).ok();
+        Error::Api(Box::new(ApiError {
+            operation: self.operation,
+            status: self.status,
+            correlation_id: self.correlation_id(),
+            raw_body: String::from_utf8_lossy(&self.body).into_owned(),
+            body,
+        }))
+    }
+}
+
+fn correlation_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CORRELATION_ID_HEADER).and_then(|v| v.to_str().ok())
+}
+
+/// The byte offset of a 1-based line and column.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// A decoded body with the status and headers it came with.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    value: T,
+    status: u16,
+    headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The decoded body, borrowed.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `ININ-Correlation-Id` response header.
+    pub fn correlation_id(&self) -> Option<&str> {
+        correlation_id(&self.headers)
+    }
+
+    /// The same response with its body turned into something else.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { value: f(self.value), status: self.status, headers: self.headers }
+    }
+}

@@ -1,0 +1,130 @@
+//! The project's tasks, run as `cargo xtask <task>` (the alias is in `.cargo/config.toml`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use genesys_audit_codegen::{Generated, Layout, Settings};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen                          regenerate generated-client/ from spec/
+  cargo xtask codegen --check                  fail, naming the files, if generated-client/ is stale
+  cargo xtask codegen --spec FILE --out DIR    write a standalone crate for any spec
+                      [--settings FILE]        (crate name and version; defaults from the spec's name)";
+
+/// The generator settings, relative to the workspace root.
+const SETTINGS: &str = "spec/codegen.toml";
+/// The generated crate, relative to the workspace root.
+const CLIENT_DIR: &str = "generated-client";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args.split_first() {
+        Some((task, rest)) if task == "codegen" => codegen(&CodegenArgs::parse(rest)?),
+        Some((task, _)) if task == "help" || task == "--help" || task == "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some((task, _)) => Err(format!("error: unknown task {task:?}\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    }
+}
+
+#[derive(Debug, Default)]
+struct CodegenArgs {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    settings: Option<PathBuf>,
+}
+
+impl CodegenArgs {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut parsed = Self::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next().map(PathBuf::from).ok_or_else(|| format!("error: {name} needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--check" => parsed.check = true,
+                "--spec" => parsed.spec = Some(value("--spec")?),
+                "--out" => parsed.out = Some(value("--out")?),
+                "--settings" => parsed.settings = Some(value("--settings")?),
+                other => return Err(format!("error: unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        match (&parsed.spec, &parsed.out) {
+            (Some(_), None) | (None, Some(_)) => Err(format!("error: --spec and --out go together\n{USAGE}")),
+            (None, None) if parsed.settings.is_some() => Err(format!("error: --settings goes with --spec\n{USAGE}")),
+            _ => Ok(parsed),
+        }
+    }
+}
+
+fn codegen(args: &CodegenArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let (generated, out, layout_name) = match (&args.spec, &args.out) {
+        (Some(spec), Some(out)) => {
+            let settings = match &args.settings {
+                Some(path) => Settings::load(path).map_err(report)?,
+                None => Settings::for_spec(spec),
+            };
+            let generated = genesys_audit_codegen::generate(spec, &settings, Layout::Standalone).map_err(report)?;
+            (generated, out.clone(), "standalone crate")
+        }
+        _ => {
+            // Paths in diagnostics and headers are relative to the workspace root, whatever the caller's folder.
+            let root = workspace_root();
+            std::env::set_current_dir(&root).map_err(|err| format!("error: cannot enter {}: {err}", root.display()))?;
+            let settings = Settings::load(Path::new(SETTINGS)).map_err(report)?;
+            let spec = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
+            let generated = genesys_audit_codegen::generate(&spec, &settings, Layout::WorkspaceMember).map_err(report)?;
+            (generated, PathBuf::from(CLIENT_DIR), "workspace crate")
+        }
+    };
+    if args.check {
+        return check(&generated, &out);
+    }
+    generated.write(&out).map_err(|err| format!("error: cannot write {}: {err}", out.display()))?;
+    eprintln!(
+        "wrote {} files ({} lines) of the {layout_name} to {} in {} ms",
+        generated.files.len(),
+        generated.files.values().map(|text| text.lines().count()).sum::<usize>(),
+        out.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+fn check(generated: &Generated, out: &Path) -> Result<(), String> {
+    let stale = generated.check(out).map_err(|err| format!("error: cannot read {}: {err}", out.display()))?;
+    if stale.is_empty() {
+        eprintln!("{} is up to date ({} files)", out.display(), generated.files.len());
+        return Ok(());
+    }
+    let mut message = format!("error: {} is stale; run `cargo xtask codegen`:", out.display());
+    for file in stale {
+        message.push_str(&format!("\n  {file}"));
+    }
+    Err(message)
+}
+
+fn report(diagnostics: genesys_audit_codegen::Diagnostics) -> String {
+    diagnostics.0.iter().map(|d| format!("error: {d}")).collect::<Vec<_>>().join("\n")
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
