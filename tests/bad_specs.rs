@@ -1,1 +1,103 @@
-//! placeholder
+//! Protects the generator's answer to bad input: every problem is reported, together, as one line with the
+//! file and a JSON pointer (or line and column), and nothing panics.
+
+use std::path::Path;
+
+use genesys_audit_codegen::{Layout, Settings};
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+fn errors(body: &str) -> Vec<String> {
+    let text = format!("{HEAD}{body}");
+    let spec = Path::new("bad.yaml");
+    let result = genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone);
+    match result {
+        Ok(_) => panic!("expected diagnostics for:\n{text}"),
+        Err(diagnostics) => diagnostics.to_string().lines().map(str::to_owned).collect(),
+    }
+}
+
+const OK_RESPONSE: &str = "responses: {'200': {description: ok}}";
+
+#[test]
+fn operation_without_an_id() {
+    let body = format!("paths:\n  /api/v2/audits/query:\n    post: {{{OK_RESPONSE}}}\n");
+    assert_eq!(errors(&body), ["bad.yaml#/paths/~1api~1v2~1audits~1query/post: operation has no operationId"]);
+}
+
+#[test]
+fn dangling_schema_reference() {
+    let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n";
+    assert_eq!(
+        errors(body),
+        ["bad.yaml#/components/schemas/A/properties/b: reference \"#/components/schemas/Missing\" names no schema in components/schemas"]
+    );
+}
+
+#[test]
+fn unsupported_composition() {
+    let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf: [{type: string}, {type: integer}]\n";
+    assert_eq!(errors(body), ["bad.yaml#/components/schemas/A: unsupported schema: `oneOf` is not supported yet"]);
+}
+
+#[test]
+fn undeclared_path_parameter() {
+    let body = format!("paths:\n  /a/{{id}}:\n    get: {{operationId: getA, {OK_RESPONSE}}}\n");
+    assert_eq!(errors(&body), ["bad.yaml#/paths/~1a~1{id}/get: path parameter \"id\" is not declared"]);
+}
+
+#[test]
+fn non_json_body() {
+    let body = format!(
+        "paths:\n  /a:\n    post:\n      operationId: postA\n      requestBody: {{content: {{text/plain: {{schema: {{type: string}}}}}}}}\n      {OK_RESPONSE}\n"
+    );
+    assert_eq!(
+        errors(&body),
+        ["bad.yaml#/paths/~1a/post/requestBody/content: unsupported request body media types [\"text/plain\"]: only JSON is supported"]
+    );
+}
+
+#[test]
+fn every_problem_is_reported_together_in_pointer_order() {
+    let body = format!(
+        "paths:\n  /b:\n    get: {{{OK_RESPONSE}}}\n  /a:\n    get: {{{OK_RESPONSE}}}\ncomponents:\n  schemas:\n    C: {{not: {{type: string}}}}\n"
+    );
+    assert_eq!(
+        errors(&body),
+        [
+            "bad.yaml#/components/schemas/C: unsupported schema: `not` is not supported yet",
+            "bad.yaml#/paths/~1a/get: operation has no operationId",
+            "bad.yaml#/paths/~1b/get: operation has no operationId",
+        ]
+    );
+}
+
+#[test]
+fn wrong_shape_points_at_the_member() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: 3\n      responses: {}\n";
+    let errors = errors(body);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("bad.yaml#/paths/~1a/get/parameters: not a valid OpenAPI 3.0 document"), "{errors:?}");
+}
+
+#[test]
+fn yaml_syntax_error_has_line_and_column() {
+    let errors = errors("paths: {\n");
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("bad.yaml:4:1: invalid YAML"), "{errors:?}");
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let spec = Path::new("bad.yaml");
+    let err = genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
+    assert_eq!(err.to_string(), "bad.yaml#/openapi: unsupported OpenAPI version \"3.1.0\": expected 3.0.x");
+}
+
+#[test]
+fn missing_spec_file_names_the_file() {
+    let spec = Path::new("does-not-exist.yaml");
+    let err = genesys_audit_codegen::generate(spec, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
+    assert!(err.to_string().starts_with("does-not-exist.yaml: cannot read spec:"), "{err}");
+}

@@ -40,10 +40,119 @@ pub fn parse(path: &Path, text: &str) -> Result<Document, Diagnostics> {
     let raw = to_json(&yaml);
     check_version(path, &raw)?;
     let api: OpenAPI = serde_path_to_error::deserialize(yaml).map_err(|err| {
-        let pointer = pointer_of(err.path());
-        one(path, Location::Pointer(pointer), format!("not a valid OpenAPI 3.0 document: {}", first_line(&err.inner().to_string())))
+        // openapiv3 flattens extensions into most objects, which hides the path below them; narrow it down.
+        let mut found = narrow::locate(&raw);
+        if found.is_empty() {
+            found.push((pointer_of(err.path()), err.inner().to_string()));
+        }
+        let diagnostics = found
+            .into_iter()
+            .map(|(pointer, message)| Diagnostic {
+                file: path.to_path_buf(),
+                location: Location::Pointer(pointer),
+                message: format!("not a valid OpenAPI 3.0 document: {}", first_line(&message)),
+            })
+            .collect();
+        Diagnostics(diagnostics)
     })?;
     Ok(Document { path: path.to_path_buf(), api, raw })
+}
+
+/// Finds the innermost objects that fail to parse, by parsing the parts of the document one by one.
+mod narrow {
+    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema};
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    use crate::error::Pointer;
+
+    type Found = Vec<(Pointer, String)>;
+
+    pub(super) fn locate(raw: &Value) -> Found {
+        let mut found = Vec::new();
+        for (path, item) in entries(raw.get("paths")) {
+            let at = Pointer::root().join("paths").join(path);
+            for (method, operation) in entries(Some(item)) {
+                let here = at.join(method);
+                match method.as_str() {
+                    "parameters" => list::<ReferenceOr<Parameter>>(operation, &here, &mut found),
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                        self::operation(operation, &here, &mut found)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let components = raw.get("components");
+        for (name, schema) in entries(components.and_then(|c| c.get("schemas"))) {
+            self::schema(schema, &Pointer::root().join("components").join("schemas").join(name), &mut found);
+        }
+        found
+    }
+
+    fn operation(value: &Value, at: &Pointer, found: &mut Found) {
+        if parses::<openapiv3::Operation>(value).is_ok() {
+            return;
+        }
+        let before = found.len();
+        if let Some(parameters) = value.get("parameters") {
+            list::<ReferenceOr<Parameter>>(parameters, &at.join("parameters"), found);
+        }
+        if let Some(body) = value.get("requestBody") {
+            check::<ReferenceOr<RequestBody>>(body, &at.join("requestBody"), found);
+        }
+        match value.get("responses") {
+            Some(responses) if responses.is_object() => {
+                for (status, response) in entries(Some(responses)) {
+                    check::<ReferenceOr<Response>>(response, &at.join("responses").join(status), found);
+                }
+            }
+            Some(responses) => check::<openapiv3::Responses>(responses, &at.join("responses"), found),
+            None => {}
+        }
+        if found.len() == before {
+            check::<openapiv3::Operation>(value, at, found);
+        }
+    }
+
+    fn schema(value: &Value, at: &Pointer, found: &mut Found) {
+        if parses::<ReferenceOr<Schema>>(value).is_ok() {
+            return;
+        }
+        let before = found.len();
+        for (name, property) in entries(value.get("properties")) {
+            schema(property, &at.join("properties").join(name), found);
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(inner) = value.get(key).filter(|v| v.is_object()) {
+                schema(inner, &at.join(key), found);
+            }
+        }
+        if found.len() == before {
+            check::<ReferenceOr<Schema>>(value, at, found);
+        }
+    }
+
+    fn list<T: DeserializeOwned>(value: &Value, at: &Pointer, found: &mut Found) {
+        match value.as_array() {
+            Some(items) => items.iter().enumerate().for_each(|(i, item)| check::<T>(item, &at.join(i), found)),
+            None => check::<Vec<T>>(value, at, found),
+        }
+    }
+
+    fn check<T: DeserializeOwned>(value: &Value, at: &Pointer, found: &mut Found) {
+        if let Err(message) = parses::<T>(value) {
+            found.push((at.clone(), message));
+        }
+    }
+
+    fn parses<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+        T::deserialize(value).map_err(|err| err.to_string())
+    }
+
+    fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+        value.and_then(Value::as_object).into_iter().flatten()
+    }
 }
 
 fn check_version(path: &Path, raw: &serde_json::Value) -> Result<(), Diagnostics> {

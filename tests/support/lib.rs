@@ -38,3 +38,8 @@ pub fn spec_files(generated: &Generated) -> impl Iterator<Item = (&String, &Stri
 pub fn snapshot_name(prefix: &str, path: &str) -> String {
     format!("{prefix}__{}", path.replace(['/', '.'], "_"))
 }
+
+/// The README's Rust example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

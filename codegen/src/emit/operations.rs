@@ -66,10 +66,13 @@ fn method(op: &Operation) -> TokenStream {
         docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
         docs.extend(args);
     }
-    docs.extend([
-        String::new(),
-        format!("Returns a [`{}`] request: set its optional parameters, then `.await` it.", op.builder_name),
-    ]);
+    let has_setters = op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required);
+    let returns = if has_setters {
+        format!("Returns a [`{}`] request: set its optional parameters, then `.await` it.", op.builder_name)
+    } else {
+        format!("Returns a [`{}`] request: `.await` it.", op.builder_name)
+    };
+    docs.extend([String::new(), returns]);
     let docs = doc_attrs(&docs);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
     let members = members(op);
@@ -106,17 +109,19 @@ fn argument_docs(op: &Operation) -> Vec<String> {
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| bullet(&p.name, &p.wire_name, &p.docs))
+        .map(|p| bullet(&format!("`{}` (`{}`)", p.name, p.wire_name), &p.docs))
         .collect();
     if let Some(body @ Body { required: true, .. }) = &op.body {
-        lines.push(bullet("body", "request body", &body.docs));
+        lines.push(bullet("`body` (the request body)", &body.docs));
     }
     lines
 }
 
-fn bullet(name: &str, wire: &str, docs: &[String]) -> String {
-    let first = docs.first().map(String::as_str).unwrap_or_default();
-    if first.is_empty() { format!("- `{name}` (`{wire}`)") } else { format!("- `{name}` (`{wire}`): {first}") }
+fn bullet(label: &str, docs: &[String]) -> String {
+    match docs.first().map(String::as_str) {
+        Some(first) if !first.is_empty() => format!("- {label}: {first}"),
+        _ => format!("- {label}"),
+    }
 }
 
 fn builder(op: &Operation) -> TokenStream {

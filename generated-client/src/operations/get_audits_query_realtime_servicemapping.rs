@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// Requires the permission `audits:audit:view`.
     ///
-    /// Returns a [`GetAuditsQueryRealtimeServicemapping`] request: set its optional parameters, then `.await` it.
+    /// Returns a [`GetAuditsQueryRealtimeServicemapping`] request: `.await` it.
     pub fn get_audits_query_realtime_servicemapping(
         &self,
     ) -> GetAuditsQueryRealtimeServicemapping<'_> {

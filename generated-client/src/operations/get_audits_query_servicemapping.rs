@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// Requires the permission `audits:audit:view`.
     ///
-    /// Returns a [`GetAuditsQueryServicemapping`] request: set its optional parameters, then `.await` it.
+    /// Returns a [`GetAuditsQueryServicemapping`] request: `.await` it.
     pub fn get_audits_query_servicemapping(&self) -> GetAuditsQueryServicemapping<'_> {
         GetAuditsQueryServicemapping {
             client: self,

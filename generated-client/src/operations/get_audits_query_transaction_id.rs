@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// - `transaction_id` (`transactionId`): Transaction ID
     ///
-    /// Returns a [`GetAuditsQueryTransactionId`] request: set its optional parameters, then `.await` it.
+    /// Returns a [`GetAuditsQueryTransactionId`] request: `.await` it.
     pub fn get_audits_query_transaction_id(
         &self,
         transaction_id: impl ::std::convert::Into<::std::string::String>,

@@ -12,9 +12,9 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `body` (`request body`): query
+    /// - `body` (the request body): query
     ///
-    /// Returns a [`PostAuditsQuery`] request: set its optional parameters, then `.await` it.
+    /// Returns a [`PostAuditsQuery`] request: `.await` it.
     pub fn post_audits_query(
         &self,
         body: impl ::std::convert::Into<crate::models::AuditQueryRequest>,

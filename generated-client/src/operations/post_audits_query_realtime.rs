@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `body` (`request body`): query
+    /// - `body` (the request body): query
     ///
     /// Returns a [`PostAuditsQueryRealtime`] request: set its optional parameters, then `.await` it.
     pub fn post_audits_query_realtime(
