@@ -50,12 +50,15 @@ impl Request {
         self.segments.push(segment.to_owned());
     }
 
-    /// Appends the path parameter `name`; it is percent-encoded when the URL is built. An empty value
-    /// would silently address another resource, so it is an error.
+    /// Appends the path parameter `name`; it is percent-encoded when the URL is built. An empty value,
+    /// `.` or `..` would silently address another resource (URLs drop or resolve such segments, and
+    /// `%2E` is treated as a dot by many servers), so each is an error.
     pub fn push_param<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: &T) {
         let value = value.to_param();
-        if value.is_empty() {
-            self.problems.push(format!("path parameter `{name}` is empty"));
+        match value.as_ref() {
+            "" => self.problems.push(format!("path parameter `{name}` is empty")),
+            "." | ".." => self.problems.push(format!("path parameter `{name}` cannot be {value:?}")),
+            _ => {}
         }
         self.segments.push(value.into_owned());
     }
