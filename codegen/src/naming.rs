@@ -71,9 +71,12 @@ impl Namespace {
         if self.taken.insert(candidate.clone()) {
             return candidate;
         }
-        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        // `Self_` becomes `Self2`, not `Self_2`, which the camel-case lint rejects; `v2` becomes `v2_2`.
+        let base = candidate.trim_end_matches('_');
+        let base = if base.is_empty() { candidate.as_str() } else { base };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         (2..)
-            .map(|n| format!("{candidate}{separator}{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|name| self.taken.insert(name.clone()))
             .expect("an unbounded range always yields a free name")
     }
@@ -139,6 +142,10 @@ mod tests {
         assert_eq!(names.claim("unrecognized".to_owned()), "unrecognized2");
         assert_eq!(names.claim("v2".to_owned()), "v2");
         assert_eq!(names.claim("v2".to_owned()), "v2_2");
+        assert_eq!(names.claim(type_name("Self")), "Self_");
+        assert_eq!(names.claim(type_name("self")), "Self2");
+        assert_eq!(names.claim(value_name("type")), "type_");
+        assert_eq!(names.claim(value_name("type")), "type2");
     }
 
     #[test]

@@ -10,13 +10,18 @@
 //! The code outside [`runtime`] is generated from the API description by `genesys-audit-codegen`; the runtime is hand-written.
 
 #![forbid(unsafe_code)]
+
 pub mod models;
 pub mod operations;
 pub mod runtime;
+
 pub use runtime::{Client, ClientBuilder, Response};
+
 /// The error every operation returns; an API error carries the server's decoded error body.
 pub type Error = runtime::Error<crate::models::ErrorBody>;
+
 /// The `info.version` of the API description this crate was generated from.
 pub const API_VERSION: &str = "242.0.0";
+
 /// The base URLs the API description lists; the first is the client's default.
 pub const SERVERS: &[&str] = &["https://api.mypurecloud.com"];

@@ -89,8 +89,10 @@ fn separate_items(formatted: &str) -> String {
         let Some(next) = lines.get(index + 1) else { continue };
         let ends_docs = line.starts_with("//!") && !next.starts_with("//!");
         let ends_item = matches!(*line, "}" | "    }") && indent(next) == indent(line) && !next.trim_start().starts_with(['}', ')', ']']);
-        let ends_uses = line.starts_with("mod ") && next.starts_with("pub use ");
-        if ends_docs || ends_item || ends_uses {
+        let ends_mods = (line.starts_with("mod ") || line.starts_with("pub mod ")) && !next.contains("mod ");
+        let ends_top_level = !line.starts_with([' ', '/', '#']) && line.ends_with(';') && next.starts_with("///");
+        let ends_inner_attrs = line.starts_with("#![") && !next.starts_with("#![");
+        if ends_docs || ends_item || ends_mods || ends_top_level || ends_inner_attrs {
             out.push('\n');
         }
     }

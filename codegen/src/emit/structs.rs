@@ -70,7 +70,13 @@ fn constructor(strukt: &Struct) -> TokenStream {
     let required: Vec<&Field> = strukt.fields.iter().filter(|f| f.required).collect();
     let params = required.iter().map(|f| {
         let name = ident(&f.name);
-        let (arg, _) = argument(&f.ty, &name);
+        let arg = if f.nullable {
+            // `null` is a value the caller must be able to give: `None` or the value itself.
+            let path = type_path(&f.ty);
+            quote!(impl ::std::convert::Into<::std::option::Option<#path>>)
+        } else {
+            argument(&f.ty, &name).0
+        };
         quote!(#name: #arg)
     });
     let inits = strukt.fields.iter().map(|f| {
@@ -78,13 +84,15 @@ fn constructor(strukt: &Struct) -> TokenStream {
         if !f.required {
             return quote!(#name: ::std::option::Option::None);
         }
-        let (_, mut value) = argument(&f.ty, &name);
-        if f.boxed {
-            value = quote!(::std::boxed::Box::new(#value));
-        }
-        if f.nullable {
-            value = quote!(::std::option::Option::Some(#value));
-        }
+        let value = match (f.nullable, f.boxed) {
+            (true, true) => quote!(#name.into().map(::std::boxed::Box::new)),
+            (true, false) => quote!(#name.into()),
+            (false, true) => {
+                let value = argument(&f.ty, &name).1;
+                quote!(::std::boxed::Box::new(#value))
+            }
+            (false, false) => argument(&f.ty, &name).1,
+        };
         quote!(#name: #value)
     });
     let additional = strukt.additional.as_ref().map(|(name, _)| {
