@@ -1,22 +1,26 @@
-//! The client: one connection pool, a base URL and credentials, shared by every operation.
+//! The client: one connection pool, a base URL, credentials and a retry policy, shared by every operation.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
+use super::auth::{Auth, Secret, TokenSource};
 use super::error::Error;
 use super::request::Request;
 use super::response::RawResponse;
+use super::retry::{self, RetryPolicy, Verdict};
 
 /// How long a whole request may take by default, body included.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long connecting may take by default.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Where the login service issues tokens, under its base URL.
+const TOKEN_PATH: &str = "oauth/token";
 
-/// The API client. Cheap to clone: clones share one connection pool.
+/// The API client. Cheap to clone: clones share one connection pool and one cached token.
 ///
 /// Each operation is a method (see [`operations`](crate::operations)) returning a request builder that
 /// is sent by `.await`.
@@ -28,7 +32,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    access_token: Option<Secret>,
+    auth: Auth,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -38,7 +43,7 @@ impl Client {
         Self::builder().access_token(access_token).build()
     }
 
-    /// A builder for a client with another base URL, timeouts or user agent.
+    /// A builder for a client with another base URL, credentials, retries or timeouts.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -48,24 +53,79 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends `request` and reads the whole answer, whatever its status. Generated operations call this,
-    /// then decode the answer by status.
+    /// Sends `request` and reads the whole answer, whatever its status, retrying as the client's
+    /// [`RetryPolicy`] allows and refreshing a client-credentials token once after a 401. Generated
+    /// operations call this, then decode the answer by status.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         let operation = request.operation();
         let url = request.url(&self.inner.base_url)?;
-        let (method, headers, body) = request.into_parts();
-        let mut builder = self.inner.http.request(method, url).header(ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in headers {
+        let started = Instant::now();
+        let mut retries = 0;
+        let mut refreshed = false;
+        loop {
+            let token = self.token(operation).await?;
+            match self.send_once(&request, &url, token.as_ref()).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if status == 401 && !refreshed {
+                        if let (Auth::ClientCredentials(source), Some(token)) = (&self.inner.auth, &token) {
+                            // The token may have been revoked early: get a new one and try once more.
+                            source.invalidate(token).await;
+                            refreshed = true;
+                            continue;
+                        }
+                    }
+                    if retry::for_status(status, request.is_idempotent()) == Verdict::Retry {
+                        retries += 1;
+                        let asked = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok());
+                        let asked = asked.and_then(|value| retry::retry_after(value, SystemTime::now()));
+                        if let Some(wait) = self.inner.retry.next_wait(retries, started.elapsed(), asked) {
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+                    return RawResponse::read(operation, response).await;
+                }
+                Err(err) => {
+                    if retry::for_transport(&err, request.is_idempotent()) == Verdict::Retry {
+                        retries += 1;
+                        if let Some(wait) = self.inner.retry.next_wait(retries, started.elapsed(), None) {
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+                    return Err(Error::transport(operation, err));
+                }
+            }
+        }
+    }
+
+    async fn token<E>(&self, operation: &'static str) -> Result<Option<Secret>, Error<E>> {
+        match &self.inner.auth {
+            Auth::None => Ok(None),
+            Auth::Static(token) => Ok(Some(token.clone())),
+            Auth::ClientCredentials(source) => {
+                source.token(&self.inner.http).await.map(Some).map_err(|source| Error::Auth { operation, source })
+            }
+        }
+    }
+
+    async fn send_once(&self, request: &Request, url: &Url, token: Option<&Secret>) -> Result<reqwest::Response, reqwest::Error> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method().clone(), url.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in request.headers() {
             builder = builder.header(name, value);
         }
-        if let Some(token) = &self.inner.access_token {
-            builder = builder.header(AUTHORIZATION, token.bearer_header());
+        if let Some(header) = token.and_then(Secret::bearer_header) {
+            builder = builder.header(AUTHORIZATION, header);
         }
-        if let Some(body) = body {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+        if let Some(body) = request.body() {
+            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.to_vec());
         }
-        let response = builder.send().await.map_err(|source| Error::transport(operation, source))?;
-        RawResponse::read(operation, response).await
+        builder.send().await
     }
 }
 
@@ -73,7 +133,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("access_token", &self.inner.access_token)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -82,26 +143,59 @@ impl fmt::Debug for Client {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    access_token: Option<Secret>,
+    login_url: Option<String>,
+    credentials: Given,
+    retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
 }
 
+/// The credentials given to the builder.
+#[derive(Debug, Default)]
+enum Given {
+    #[default]
+    None,
+    AccessToken(Secret),
+    ClientCredentials { client_id: String, client_secret: Secret },
+}
+
 impl ClientBuilder {
-    /// The base URL, such as `https://api.mypurecloud.ie` or a proxy's; a path in it is kept as a prefix.
+    /// The API's base URL, such as `https://api.mypurecloud.ie` or a proxy's; a path in it is kept as a
+    /// prefix.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// The OAuth access token, sent as `Authorization: Bearer ...`. It never appears in `Debug` output.
-    pub fn access_token(mut self, token: impl Into<String>) -> Self {
-        self.access_token = Some(Secret(token.into()));
+    /// The login service's base URL, where client-credentials tokens come from (`{login}/oauth/token`).
+    /// Unless set, it is the base URL with `api.` replaced by `login.`.
+    pub fn login_url(mut self, url: impl Into<String>) -> Self {
+        self.login_url = Some(url.into());
         self
     }
 
-    /// How long a whole request may take, body included (60 s unless set).
+    /// An OAuth access token, sent as `Authorization: Bearer ...` on every request.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Given::AccessToken(Secret::new(token.into()));
+        self
+    }
+
+    /// An OAuth client id and secret: the client gets tokens with the client-credentials grant, caches
+    /// them, and gets a new one before the old one expires and after a 401.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.credentials =
+            Given::ClientCredentials { client_id: client_id.into(), client_secret: Secret::new(client_secret.into()) };
+        self
+    }
+
+    /// When to retry ([`RetryPolicy::default`] unless set; [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How long one attempt may take, body included (60 s unless set).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -119,19 +213,31 @@ impl ClientBuilder {
         self
     }
 
-    /// The client; fails on a base URL that is not an absolute `http` or `https` URL, or a token that
-    /// cannot be sent in a header.
+    /// The client; fails on a base or login URL that is not an absolute `http` or `https` URL, or a
+    /// credential that cannot be sent.
     pub fn build(self) -> Result<Client, BuildError> {
         let base = match self.base_url {
             Some(base) => base,
             None => crate::SERVERS.first().ok_or(BuildError::MissingBaseUrl)?.to_string(),
         };
         let base_url = parse_base_url(&base)?;
-        if let Some(token) = &self.access_token {
-            if HeaderValue::from_str(&token.0).is_err() || token.0.is_empty() {
-                return Err(BuildError::InvalidAccessToken);
+        let auth = match self.credentials {
+            Given::None => Auth::None,
+            Given::AccessToken(token) => {
+                if token.expose().is_empty() || token.bearer_header().is_none() {
+                    return Err(BuildError::InvalidAccessToken);
+                }
+                Auth::Static(token)
             }
-        }
+            Given::ClientCredentials { client_id, client_secret } => {
+                let login = match self.login_url {
+                    Some(login) => parse_base_url(&login)?,
+                    None => login_url_for(&base_url).ok_or(BuildError::MissingLoginUrl)?,
+                };
+                let token_url = join(&login, TOKEN_PATH);
+                Auth::ClientCredentials(TokenSource::new(token_url, client_id, client_secret))
+            }
+        };
         let user_agent = self.user_agent.unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
@@ -141,7 +247,8 @@ impl ClientBuilder {
             .user_agent(user_agent)
             .build()
             .map_err(BuildError::Http)?;
-        Ok(Client { inner: Arc::new(Inner { http, base_url, access_token: self.access_token }) })
+        let retry = self.retry.unwrap_or_default();
+        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) })
     }
 }
 
@@ -157,11 +264,29 @@ fn parse_base_url(base: &str) -> Result<Url, BuildError> {
     Ok(url)
 }
 
+/// `https://api.X` gives `https://login.X`, as Genesys Cloud names its hosts.
+fn login_url_for(api: &Url) -> Option<Url> {
+    let host = api.host_str()?.strip_prefix("api.")?;
+    let mut login = api.clone();
+    login.set_host(Some(&format!("login.{host}"))).ok()?;
+    login.set_path("");
+    Some(login)
+}
+
+/// `base` with `path` appended to its path.
+fn join(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty().extend(path.split('/'));
+    }
+    url
+}
+
 /// Why a [`Client`] could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL cannot be used.
+    /// The base or login URL cannot be used.
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
         /// The URL as given.
@@ -172,6 +297,9 @@ pub enum BuildError {
     /// No base URL was given and the API description lists none.
     #[error("no base URL: set one with `ClientBuilder::base_url`")]
     MissingBaseUrl,
+    /// Client credentials were given, but no login URL, and none follows from the base URL.
+    #[error("no login URL for client credentials: set one with `ClientBuilder::login_url`")]
+    MissingLoginUrl,
     /// The access token is empty or has characters a header cannot carry.
     #[error("invalid access token: it is empty or has characters an HTTP header cannot carry")]
     InvalidAccessToken,
@@ -180,21 +308,16 @@ pub enum BuildError {
     Http(#[source] reqwest::Error),
 }
 
-/// A credential: kept out of `Debug` output.
-#[derive(Clone)]
-struct Secret(String);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Secret {
-    fn bearer_header(&self) -> HeaderValue {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .expect("the token was checked to be a valid header value when the client was built");
-        value.set_sensitive(true);
-        value
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
+    #[test]
+    fn login_url_follows_from_api_host() {
+        let api = Url::parse("https://api.mypurecloud.ie").unwrap();
+        assert_eq!(login_url_for(&api).unwrap().as_str(), "https://login.mypurecloud.ie/");
+        assert!(login_url_for(&Url::parse("http://127.0.0.1:9/").unwrap()).is_none());
+        let login = Url::parse("http://127.0.0.1:9/login/").unwrap();
+        assert_eq!(join(&login, TOKEN_PATH).as_str(), "http://127.0.0.1:9/login/oauth/token");
     }
 }

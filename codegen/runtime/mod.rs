@@ -1,13 +1,21 @@
-//! The hand-written runtime every generated operation calls into: the [`Client`] and its configuration,
-//! [`Request`], [`Response`] and [`Error`]. It knows nothing of particular operations.
+//! The hand-written runtime every generated operation calls into: the [`Client`] and its configuration
+//! (credentials, retries, timeouts), [`Request`], [`Response`], [`Error`], and the generic machinery of
+//! pagination and waiting. It knows nothing of particular operations.
 
+mod auth;
 mod client;
 mod error;
+pub mod paginate;
 mod request;
 mod response;
+mod retry;
 mod value;
+pub mod wait;
 
+pub use auth::AuthError;
 pub use client::{BuildError, Client, ClientBuilder};
+pub use retry::RetryPolicy;
+pub use wait::WaitOptions;
 pub use error::{ApiError, DecodeError, Error};
 pub use request::Request;
 pub use response::{CORRELATION_ID_HEADER, RawResponse, Response};

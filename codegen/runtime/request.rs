@@ -18,12 +18,15 @@ pub struct Request {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Vec<u8>>,
     problems: Vec<String>,
+    idempotent: bool,
 }
 
 impl Request {
     /// A request for `operation` (its `operationId`, used in errors) with `method`.
     pub fn new(method: reqwest::Method, operation: &'static str) -> Self {
+        let idempotent = method.is_idempotent();
         Self {
+            idempotent,
             method,
             operation,
             segments: Vec::new(),
@@ -42,6 +45,17 @@ impl Request {
     /// The HTTP method.
     pub fn method(&self) -> &reqwest::Method {
         &self.method
+    }
+
+    /// Marks the request safe to send twice although its method is not (a `POST` that only reads), so
+    /// that it is retried after a timeout or a 502 or 504 too.
+    pub fn mark_idempotent(&mut self) {
+        self.idempotent = true;
+    }
+
+    /// Whether sending the request twice does no harm.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
     }
 
     /// Appends a fixed path segment.
@@ -120,7 +134,8 @@ impl Request {
         Ok(url)
     }
 
-    pub(crate) fn into_parts(self) -> (reqwest::Method, Vec<(HeaderName, HeaderValue)>, Option<Vec<u8>>) {
-        (self.method, self.headers, self.body)
+    /// The headers set so far.
+    pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.headers
     }
 }

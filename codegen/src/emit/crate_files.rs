@@ -125,6 +125,13 @@ pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
 const DEPENDENCIES: &[(&str, &str)] = &[
     // `date-time` fields.
     ("chrono", r#"{ version = "0.4.40", default-features = false, features = ["std", "serde"] }"#),
+    // Full jitter for retry backoff.
+    ("fastrand", r#""2""#),
+    // Paginated results as `Stream`s.
+    ("futures-core", r#""0.3""#),
+    ("futures-util", r#"{ version = "0.3", default-features = false }"#),
+    // `Retry-After` given as an HTTP date.
+    ("httpdate", r#""1""#),
     // HTTP over rustls; the base URL type.
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#),
     // Encoding and decoding bodies.
@@ -134,4 +141,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_path_to_error", r#""0.1.16""#),
     // The error types.
     ("thiserror", r#""2""#),
+    // Waiting between retries and polls, and one token refresh at a time; reqwest runs on it already.
+    ("tokio", r#"{ version = "1", default-features = false, features = ["sync", "time"] }"#),
 ];

@@ -18,12 +18,16 @@ use crate::settings::Settings;
 
 /// The runtime: ordinary Rust sources kept in `codegen/runtime/`, copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("value.rs", include_str!("../../runtime/value.rs")),
+    ("wait.rs", include_str!("../../runtime/wait.rs")),
 ];
 
 /// Every file of the generated crate, by path relative to its root.

@@ -40,6 +40,42 @@ pub enum Error<E> {
         #[source]
         source: serde_json::Error,
     },
+    /// No access token could be had from the login service; nothing was sent to the API.
+    #[error("{operation}: cannot authenticate: {source}")]
+    Auth {
+        /// The `operationId`.
+        operation: &'static str,
+        /// Why.
+        #[source]
+        source: super::auth::AuthError,
+    },
+    /// A success response that cannot be used as the operation promises (a page that repeats its cursor,
+    /// an answer without the id to poll).
+    #[error("{operation}: unexpected response: {message}")]
+    UnexpectedResponse {
+        /// The `operationId`.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A job waited for ended without success.
+    #[error("{operation}: the job ended in state {state}")]
+    WaitFailed {
+        /// The `operationId` of the status call.
+        operation: &'static str,
+        /// The state it ended in (`Failed`, `Cancelled`, ...).
+        state: String,
+    },
+    /// A job waited for was not done by the deadline.
+    #[error("{operation}: still {state} after {waited:?}")]
+    WaitTimedOut {
+        /// The `operationId` of the status call.
+        operation: &'static str,
+        /// Its last state.
+        state: String,
+        /// How long it was waited for.
+        waited: std::time::Duration,
+    },
     /// An argument cannot be sent as given (an empty path parameter, say); nothing was sent.
     #[error("{operation}: invalid argument: {message}")]
     InvalidArgument {
