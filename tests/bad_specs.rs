@@ -101,3 +101,24 @@ fn missing_spec_file_names_the_file() {
     let err = genesys_audit_codegen::generate(spec, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
     assert!(err.to_string().starts_with("does-not-exist.yaml: cannot read spec:"), "{err}");
 }
+
+#[test]
+fn settings_naming_a_missing_operation_or_field_point_into_the_settings() {
+    let root = audit_tests::workspace_root();
+    let mut settings = Settings::load(&root.join("spec/codegen.toml")).unwrap();
+    settings.path = "spec/codegen.toml".into();
+    let text = std::fs::read_to_string(audit_tests::spec_fixture("genesys-audit-121.0.0.openapi.yaml")).unwrap();
+    let mut waiter = settings.waiters["postAuditsQuery"].clone();
+    waiter.state = "status".to_owned();
+    waiter.succeeded.push("Done".to_owned());
+    settings.waiters.insert("postAuditsQuery".to_owned(), waiter);
+    let err = genesys_audit_codegen::generate_str(Path::new("a.yaml"), &text, &settings, Layout::Standalone).unwrap_err();
+    let lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "spec/codegen.toml#/retry/idempotent/1: no operation has the operationId \"postAuditsQueryRealtimeRelated\"",
+            "spec/codegen.toml#/waiters/postAuditsQuery/state: AuditQueryExecutionStatusResponse has no field \"status\"",
+        ]
+    );
+}

@@ -62,7 +62,7 @@ pub fn generate_str(display_path: &Path, text: &str, settings: &Settings, layout
 }
 
 fn generate_document(doc: &load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
-    let model = model::build(doc)?;
+    let model = model::build(doc, settings)?;
     let spec_name = doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
     Ok(Generated { files: emit::emit(&model, settings, &spec_name, layout) })
 }

@@ -1,5 +1,6 @@
 //! The generator settings file (`spec/codegen.toml`): everything the generator needs beyond the spec.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -15,6 +16,86 @@ pub struct Settings {
     /// The generated crate's package metadata.
     #[serde(rename = "crate")]
     pub krate: CrateSettings,
+    /// Retry hints.
+    #[serde(default)]
+    pub retry: RetrySettings,
+    /// Paginated operations, by `operationId`.
+    #[serde(default)]
+    pub pagination: BTreeMap<String, Pagination>,
+    /// Operations that start a job to wait for, by `operationId`.
+    #[serde(default)]
+    pub waiters: BTreeMap<String, Waiter>,
+    /// The regions the API is served in, for `ClientBuilder::region`.
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    /// The file these settings came from, for diagnostics.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// Retry hints.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RetrySettings {
+    /// Operations whose method is not idempotent (a `POST`) but which only read, so they may be sent twice.
+    #[serde(default)]
+    pub idempotent: Vec<String>,
+}
+
+/// How an operation pages.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, tag = "style", rename_all = "kebab-case")]
+pub enum Pagination {
+    /// The response gives a cursor; the next request sends it as a query parameter.
+    #[serde(rename_all = "kebab-case")]
+    Cursor {
+        /// The response field that holds the page's items.
+        items: String,
+        /// The query parameter the cursor is sent in.
+        cursor_param: String,
+        /// The response field that holds the next cursor.
+        cursor_field: String,
+    },
+    /// The request body gives a page number; the response says how many pages there are.
+    #[serde(rename_all = "kebab-case")]
+    PageNumber {
+        /// The response field that holds the page's items.
+        items: String,
+        /// The request body field of the page number (from 1).
+        page_number: String,
+        /// The response field that holds the number of pages.
+        page_count: String,
+    },
+}
+
+/// An operation that starts a job, how to poll it, and where its results are.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Waiter {
+    /// The operation that gives the job's status; its one required parameter is the job's id.
+    pub status: String,
+    /// The field of the starting operation's response that holds the job's id.
+    pub id: String,
+    /// The field of the status response that holds the state (an enum).
+    pub state: String,
+    /// States that mean done.
+    pub succeeded: Vec<String>,
+    /// States that mean it will never be done.
+    pub failed: Vec<String>,
+    /// The operation that gives the results; its one required parameter is the job's id.
+    pub results: String,
+}
+
+/// A region: its name and base URLs.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Region {
+    /// The name users give, such as `us-east-1`.
+    pub name: String,
+    /// The API's base URL there.
+    pub api: String,
+    /// The login service's base URL there.
+    pub login: String,
 }
 
 /// Package metadata of the generated crate.
@@ -41,7 +122,7 @@ impl Settings {
 
     /// Parses settings text; `path` is used in diagnostics only.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Diagnostics> {
-        let settings: Self = toml::from_str(text).map_err(|err| {
+        let mut settings: Self = toml::from_str(text).map_err(|err| {
             let (line, column) = err.span().map_or((1, 1), |span| line_column(text, span.start));
             Diagnostics(vec![Diagnostic {
                 file: path.to_path_buf(),
@@ -50,6 +131,7 @@ impl Settings {
             }])
         })?;
         settings.validate(path)?;
+        settings.path = path.to_path_buf();
         Ok(settings)
     }
 
@@ -81,6 +163,11 @@ impl Settings {
                 description: "Typed async client generated from an OpenAPI description".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
             },
+            retry: RetrySettings::default(),
+            pagination: BTreeMap::new(),
+            waiters: BTreeMap::new(),
+            regions: Vec::new(),
+            path: PathBuf::from("(default settings)"),
         }
     }
 }
@@ -102,6 +189,16 @@ mod tests {
         let text = "spec = \"a.yaml\"\n[crate]\nname = \"x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\nlicence = \"MIT\"\n";
         let err = Settings::parse(Path::new("spec/codegen.toml"), text).unwrap_err().to_string();
         assert!(err.starts_with("spec/codegen.toml:7:1: invalid settings: unknown field `licence`"), "{err}");
+    }
+
+    #[test]
+    fn pagination_styles_parse() {
+        let text = "spec = \"a.yaml\"\n[crate]\nname = \"x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n\
+            [pagination.op]\nstyle = \"cursor\"\nitems = \"entities\"\ncursor-param = \"cursor\"\ncursor-field = \"cursor\"\n";
+        let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
+        let expected = Pagination::Cursor { items: "entities".into(), cursor_param: "cursor".into(), cursor_field: "cursor".into() };
+        assert_eq!(settings.pagination["op"], expected);
+        assert_eq!(settings.path, Path::new("c.toml"));
     }
 
     #[test]

@@ -14,8 +14,10 @@
 pub mod models;
 pub mod operations;
 pub mod runtime;
+pub mod regions;
 
-pub use runtime::{Client, ClientBuilder, Response};
+pub use regions::Region;
+pub use runtime::{Client, ClientBuilder, Response, RetryPolicy, WaitOptions};
 
 /// The error every operation returns; an API error carries the server's decoded error body.
 pub type Error = runtime::Error<crate::models::ErrorBody>;

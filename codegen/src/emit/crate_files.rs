@@ -31,6 +31,10 @@ pub fn lib_rs(model: &Model, settings: &Settings) -> TokenStream {
     let version = &model.info.version;
     let servers = &model.servers;
     let _ = settings;
+    let regions = (!model.regions.is_empty()).then(|| quote! {
+        pub mod regions;
+        pub use regions::Region;
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -38,8 +42,9 @@ pub fn lib_rs(model: &Model, settings: &Settings) -> TokenStream {
         pub mod models;
         pub mod operations;
         pub mod runtime;
+        #regions
 
-        pub use runtime::{Client, ClientBuilder, Response};
+        pub use runtime::{Client, ClientBuilder, Response, RetryPolicy, WaitOptions};
 
         /// The error every operation returns; an API error carries the server's decoded error body.
         pub type Error = runtime::Error<#error_body>;

@@ -3,6 +3,8 @@
 mod crate_files;
 mod enums;
 mod operations;
+mod paging;
+mod regions;
 mod structs;
 mod tokens;
 
@@ -45,6 +47,9 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
         files.insert(format!("src/models/{}.rs", def.module), rust(type_def(def)));
     }
     files.insert("src/operations/mod.rs".to_owned(), rust(crate_files::operations_mod(model)));
+    if !model.regions.is_empty() {
+        files.insert("src/regions.rs".to_owned(), rust(regions::emit(&model.regions)));
+    }
     for op in &model.operations {
         files.insert(format!("src/operations/{}.rs", op.module), rust(operations::emit(op)));
     }

@@ -140,6 +140,8 @@ fn builder(op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| setter("body", &b.ty, &b.docs));
     let output = output_type(op);
     let send = send_body(op);
+    let paging = op.pagination.as_ref().map(|p| super::paging::pagination(op, p));
+    let waiter = op.waiter.as_ref().map(|w| super::paging::waiter(op, w));
     quote! {
         #[doc = #docs]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -162,6 +164,9 @@ fn builder(op: &Operation) -> TokenStream {
             pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::Error> {
                 #send
             }
+
+            #paging
+            #waiter
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
@@ -209,8 +214,11 @@ fn send_body(op: &Operation) -> TokenStream {
         }
     });
     let decode = decode(op);
+    let method_idempotent = matches!(op.http_method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
+    let idempotent = (op.idempotent && !method_idempotent).then(|| quote!(request.mark_idempotent();));
     quote! {
         let mut request = crate::runtime::Request::new(::reqwest::Method::#method, #id);
+        #idempotent
         #(#segments)*
         #(#params)*
         #body

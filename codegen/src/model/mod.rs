@@ -1,5 +1,6 @@
 //! The intermediate model: what the emitter needs, with every Rust name already chosen beside its wire name.
 
+mod extras;
 mod operations;
 mod recursion;
 mod types;
@@ -7,7 +8,9 @@ mod types;
 use crate::error::{Diagnostics, Pointer, Sink};
 use crate::load::Document;
 use crate::naming::Namespace;
+use crate::settings::Settings;
 
+pub use extras::{FieldRef, PageSource, Pagination, Region, Waiter};
 pub use operations::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Segment, Success};
 
 /// The whole API as the emitter sees it.
@@ -23,6 +26,8 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The type of documented error bodies; [`Type::Json`] when operations disagree or document none.
     pub error_body: Type,
+    /// The regions from the settings.
+    pub regions: Vec<Region>,
 }
 
 /// What `info` says.
@@ -144,8 +149,9 @@ pub struct Variant {
     pub wire_name: String,
 }
 
-/// Builds the model of a loaded document, reporting every problem found.
-pub fn build(doc: &Document) -> Result<Model, Diagnostics> {
+/// Builds the model of a loaded document with what the settings add, reporting every problem found in
+/// either.
+pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> {
     let mut sink = Sink::new(&doc.path);
     let mut types = types::TypeBuilder::new(doc);
     types.components(&mut sink);
@@ -164,8 +170,12 @@ pub fn build(doc: &Document) -> Result<Model, Diagnostics> {
         types,
         operations,
         error_body,
+        regions: Vec::new(),
     };
-    sink.finish(model)
+    let mut model = sink.finish(model)?;
+    let mut settings_sink = Sink::new(&settings.path);
+    extras::apply(&mut model, settings, &mut settings_sink);
+    settings_sink.finish(model)
 }
 
 /// Names the generated `models` module holds besides the types (none today; reserved for growth).

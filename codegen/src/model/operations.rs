@@ -40,6 +40,12 @@ pub struct Operation {
     pub docs: Vec<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Safe to send twice: an idempotent method, or named in the settings.
+    pub idempotent: bool,
+    /// How it pages, from the settings.
+    pub pagination: Option<super::Pagination>,
+    /// The job it starts, from the settings.
+    pub waiter: Option<super::Waiter>,
     /// Where it is defined in the spec.
     pub source: Pointer,
 }
@@ -182,6 +188,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             output,
             docs,
             deprecated: operation.deprecated,
+            idempotent: matches!(method, "get" | "head" | "put" | "delete" | "options" | "trace"),
+            pagination: None,
+            waiter: None,
             source: pointer,
         });
     }

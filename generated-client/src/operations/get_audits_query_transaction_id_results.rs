@@ -138,6 +138,56 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             _ => ::std::result::Result::Err(response.into_error()),
         }
     }
+
+    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error. An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<crate::models::AuditLogMessage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::paginate::items(self, Self::next_page)
+    }
+
+    /// The items page by page, for callers that work in batches.
+    pub fn into_pages(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ::std::vec::Vec<crate::models::AuditLogMessage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::paginate::pages(self, Self::next_page)
+    }
+
+    async fn next_page(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::paginate::Page<crate::models::AuditLogMessage, Self>,
+        crate::Error,
+    > {
+        let used = self.cursor.clone();
+        let page = match self.clone().send().await? {
+            GetAuditsQueryTransactionIdResultsOutput::Ok(page) => page,
+            _ => {
+                return ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
+                    operation: "getAuditsQueryTransactionIdResults",
+                    message: ::std::string::String::from(
+                        "the answer is not a page of results; call the operation itself to handle it",
+                    ),
+                });
+            }
+        };
+        let next = crate::runtime::paginate::next_cursor(
+            "getAuditsQueryTransactionIdResults",
+            used.as_deref(),
+            page.cursor,
+        )?;
+        ::std::result::Result::Ok(crate::runtime::paginate::Page {
+            items: page.entities.unwrap_or_default(),
+            next: next.map(|cursor| self.cursor(cursor)),
+        })
+    }
 }
 
 impl<'a> ::std::future::IntoFuture for GetAuditsQueryTransactionIdResults<'a> {

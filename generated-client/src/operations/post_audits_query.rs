@@ -67,6 +67,55 @@ impl<'a> PostAuditsQuery<'a> {
             _ => ::std::result::Result::Err(response.into_error()),
         }
     }
+
+    /// Sends the request, polls `getAuditsQueryTransactionId` with backoff until the job is done (an error when it fails or when `options`' deadline passes), and gives the `getAuditsQueryTransactionIdResults` request for its results: set its parameters, then `.await` it or stream it.
+    pub async fn wait_for_results(
+        self,
+        options: crate::runtime::WaitOptions,
+    ) -> ::std::result::Result<
+        crate::operations::GetAuditsQueryTransactionIdResults<'a>,
+        crate::Error,
+    > {
+        let client = self.client;
+        let submitted = self.send().await?;
+        let id = submitted
+            .id
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| crate::runtime::Error::UnexpectedResponse {
+                operation: "postAuditsQuery",
+                message: ::std::string::String::from("the answer has no `id` to poll"),
+            })?;
+        let progress = |status: &crate::models::AuditQueryExecutionStatusResponse| match status
+            .state
+            .as_ref()
+        {
+            ::std::option::Option::Some(
+                crate::models::AuditQueryExecutionStatusResponseState::Succeeded,
+            ) => crate::runtime::wait::Progress::Done,
+            ::std::option::Option::Some(
+                state @ crate::models::AuditQueryExecutionStatusResponseState::Failed,
+            ) => crate::runtime::wait::Progress::Failed(state.to_string()),
+            ::std::option::Option::Some(
+                state @ crate::models::AuditQueryExecutionStatusResponseState::Cancelled,
+            ) => crate::runtime::wait::Progress::Failed(state.to_string()),
+            ::std::option::Option::Some(state) => {
+                crate::runtime::wait::Progress::Pending(state.to_string())
+            }
+            ::std::option::Option::None => {
+                crate::runtime::wait::Progress::Pending(
+                    ::std::string::String::from("unknown"),
+                )
+            }
+        };
+        crate::runtime::wait::until_done(
+                "getAuditsQueryTransactionId",
+                &options,
+                || client.get_audits_query_transaction_id(id.as_str()).send(),
+                progress,
+            )
+            .await?;
+        ::std::result::Result::Ok(client.get_audits_query_transaction_id_results(id))
+    }
 }
 
 impl<'a> ::std::future::IntoFuture for PostAuditsQuery<'a> {

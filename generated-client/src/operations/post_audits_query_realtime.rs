@@ -75,6 +75,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             ::reqwest::Method::POST,
             "postAuditsQueryRealtime",
         );
+        request.mark_idempotent();
         request.push_literal("api");
         request.push_literal("v2");
         request.push_literal("audits");
@@ -91,6 +92,55 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             200 => response.decode(),
             _ => ::std::result::Result::Err(response.into_error()),
         }
+    }
+
+    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<crate::models::AuditLogMessage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::paginate::items(self, Self::next_page)
+    }
+
+    /// The items page by page, for callers that work in batches.
+    pub fn into_pages(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ::std::vec::Vec<crate::models::AuditLogMessage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::paginate::pages(self, Self::next_page)
+    }
+
+    async fn next_page(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::paginate::Page<crate::models::AuditLogMessage, Self>,
+        crate::Error,
+    > {
+        let current = self.body.page_number.unwrap_or(1);
+        let mut request = self;
+        request.body.page_number = ::std::option::Option::Some(current);
+        let page = request.clone().send().await?;
+        let items: ::std::vec::Vec<crate::models::AuditLogMessage> = page
+            .entities
+            .unwrap_or_default();
+        let next = crate::runtime::paginate::next_page_number(
+            current,
+            page.page_count,
+            items.len(),
+        );
+        ::std::result::Result::Ok(crate::runtime::paginate::Page {
+            items,
+            next: next
+                .map(|number| {
+                    request.body.page_number = ::std::option::Option::Some(number);
+                    request
+                }),
+        })
     }
 }
 

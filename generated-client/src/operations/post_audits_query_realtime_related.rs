@@ -73,6 +73,7 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
             ::reqwest::Method::POST,
             "postAuditsQueryRealtimeRelated",
         );
+        request.mark_idempotent();
         request.push_literal("api");
         request.push_literal("v2");
         request.push_literal("audits");
