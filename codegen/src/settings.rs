@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Diagnostics, Location};
 
 /// The parsed settings file.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The spec file, relative to the settings file.
@@ -99,7 +99,7 @@ pub struct Region {
 }
 
 /// Package metadata of the generated crate.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CrateSettings {
     /// The package name, such as `genesys-cloud-audit`.
@@ -110,6 +110,9 @@ pub struct CrateSettings {
     pub description: String,
     /// An SPDX license expression.
     pub license: String,
+    /// Dependencies of the crate's examples and tests only (users do not inherit them), as Cargo takes them.
+    #[serde(default, rename = "dev-dependencies")]
+    pub dev_dependencies: BTreeMap<String, toml::Value>,
 }
 
 impl Settings {
@@ -162,6 +165,7 @@ impl Settings {
                 version: "0.1.0".to_owned(),
                 description: "Typed async client generated from an OpenAPI description".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
+                dev_dependencies: BTreeMap::new(),
             },
             retry: RetrySettings::default(),
             pagination: BTreeMap::new(),

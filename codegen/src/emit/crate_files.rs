@@ -120,6 +120,10 @@ pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
         "[dependencies]".to_owned(),
     ];
     lines.extend(DEPENDENCIES.iter().map(|(name, spec)| format!("{name} = {spec}")));
+    if !krate.dev_dependencies.is_empty() {
+        lines.extend([String::new(), "# For the examples and tests only; from the generator settings.".to_owned(), "[dev-dependencies]".to_owned()]);
+        lines.extend(krate.dev_dependencies.iter().map(|(name, spec)| format!("{name} = {spec}")));
+    }
     if layout == Layout::Standalone {
         lines.extend([String::new(), "# Not part of any enclosing workspace.".to_owned(), "[workspace]".to_owned()]);
     }
