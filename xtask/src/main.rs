@@ -1,5 +1,7 @@
 //! The project's tasks, run as `cargo xtask <task>` (the alias is in `.cargo/config.toml`).
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,7 +13,10 @@ usage:
   cargo xtask codegen                          regenerate generated-client/ from spec/
   cargo xtask codegen --check                  fail, naming the files, if generated-client/ is stale
   cargo xtask codegen --spec FILE --out DIR    write a standalone crate for any spec
-                      [--settings FILE]        (crate name and version; defaults from the spec's name)";
+                      [--settings FILE]        (crate name and version; defaults from the spec's name)
+  cargo xtask bench-export [--entries 10000,100000]
+                                               export through the results stream from a local server:
+                                               entries per second and peak memory, in release mode";
 
 /// The generator settings, relative to the workspace root.
 const SETTINGS: &str = "spec/codegen.toml";
@@ -32,6 +37,8 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.split_first() {
         Some((task, rest)) if task == "codegen" => codegen(&CodegenArgs::parse(rest)?),
+        Some((task, rest)) if task == "bench-export" => bench::run(rest),
+        Some((task, rest)) if task == "bench-export-child" => bench::child(rest),
         Some((task, _)) if task == "help" || task == "--help" || task == "-h" => {
             println!("{USAGE}");
             Ok(())
