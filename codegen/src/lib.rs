@@ -5,6 +5,7 @@
 //! wire name, `$ref`s resolved), emit tokens with `quote`, format them with `prettyplease`, and write or
 //! check the files ([`Generated`]).
 
+pub mod diff;
 pub mod docs;
 mod emit;
 pub mod error;
@@ -59,6 +60,24 @@ pub fn generate(spec_path: &Path, settings: &Settings, layout: Layout) -> Result
 pub fn generate_str(display_path: &Path, text: &str, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
     let doc = load::parse(display_path, text)?;
     generate_document(&doc, settings, layout)
+}
+
+/// The diff report between two specs (read with default settings: the diff is of the specs alone).
+pub fn diff_specs(old: &Path, new: &Path) -> Result<diff::Report, Diagnostics> {
+    let model = |path: &Path| -> Result<model::Model, Diagnostics> {
+        let doc = load::load(path)?;
+        model::build(&doc, &Settings::for_spec(path))
+    };
+    let name = |path: &Path| path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let (old_model, new_model) = (model(old), model(new));
+    match (old_model, new_model) {
+        (Ok(a), Ok(b)) => Ok(diff::compare(&a, &name(old), &b, &name(new))),
+        (Err(mut a), Err(b)) => {
+            a.0.extend(b.0);
+            Err(a)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
 }
 
 fn generate_document(doc: &load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {

@@ -1,6 +1,8 @@
 //! The project's tasks, run as `cargo xtask <task>` (the alias is in `.cargo/config.toml`).
 
 mod bench;
+mod bump;
+mod semver;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +16,12 @@ usage:
   cargo xtask codegen --check                  fail, naming the files, if generated-client/ is stale
   cargo xtask codegen --spec FILE --out DIR    write a standalone crate for any spec
                       [--settings FILE]        (crate name and version; defaults from the spec's name)
+  cargo xtask diff OLD NEW [--format markdown|json]
+                                               what changed between two specs, classed major/minor/patch
+  cargo xtask bump NEW                         replace spec/'s spec with NEW, regenerate, set the crate
+                                               version by the diff's class, prepend it to the CHANGELOG
+  cargo xtask semver-check OLD NEW            cargo-semver-checks on the crates of two specs; fails if it
+                                               finds a higher class than `diff` does
   cargo xtask bench-export [--entries 10000,100000]
                                                export through the results stream from a local server:
                                                entries per second and peak memory, in release mode";
@@ -37,6 +45,9 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.split_first() {
         Some((task, rest)) if task == "codegen" => codegen(&CodegenArgs::parse(rest)?),
+        Some((task, rest)) if task == "diff" => bump::diff_task(rest),
+        Some((task, rest)) if task == "bump" => bump::bump_task(rest),
+        Some((task, rest)) if task == "semver-check" => semver::run(rest),
         Some((task, rest)) if task == "bench-export" => bench::run(rest),
         Some((task, rest)) if task == "bench-export-child" => bench::child(rest),
         Some((task, _)) if task == "help" || task == "--help" || task == "-h" => {

@@ -1,0 +1,127 @@
+//! `cargo xtask diff OLD NEW` and `cargo xtask bump NEW`: what a spec bump changes, and doing it.
+
+use std::path::{Path, PathBuf};
+
+use genesys_audit_codegen::diff::{self, Class, Report};
+use genesys_audit_codegen::{Layout, Settings};
+
+use crate::{CLIENT_DIR, SETTINGS, report};
+
+/// The changelog the bump writes, in the generated crate's folder.
+const CHANGELOG: &str = "CHANGELOG.md";
+
+/// `diff OLD NEW [--format markdown|json]`: prints the report.
+pub fn diff_task(args: &[String]) -> Result<(), String> {
+    let (paths, json) = match args {
+        [old, new] => ((old, new), false),
+        [old, new, flag, format] | [flag, format, old, new] if flag == "--format" => match format.as_str() {
+            "json" => ((old, new), true),
+            "markdown" => ((old, new), false),
+            other => return Err(format!("error: unknown format {other:?}: use markdown or json")),
+        },
+        _ => return Err("usage: cargo xtask diff OLD NEW [--format markdown|json]".to_owned()),
+    };
+    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1)).map_err(report)?;
+    print!("{}", if json { diff::json(&report) } else { diff::markdown(&report) });
+    Ok(())
+}
+
+/// `bump NEW`: replaces the spec, sets the crate version by the diff's class, regenerates, and prepends
+/// the report to the changelog. Everything is checked before anything is written.
+pub fn bump_task(args: &[String]) -> Result<(), String> {
+    let [new_spec] = args else { return Err("usage: cargo xtask bump NEW_SPEC".to_owned()) };
+    let new_spec = std::fs::canonicalize(new_spec).map_err(|err| format!("error: {new_spec}: {err}"))?;
+    let root = crate::workspace_root();
+    std::env::set_current_dir(&root).map_err(|err| format!("error: cannot enter {}: {err}", root.display()))?;
+    let settings_text = std::fs::read_to_string(SETTINGS).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
+    let mut settings = Settings::parse(Path::new(SETTINGS), &settings_text).map_err(report)?;
+    let spec = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
+
+    let report = genesys_audit_codegen::diff_specs(&spec, &new_spec).map_err(crate::report)?;
+    if report.class == Class::None {
+        eprintln!("{} and {} describe the same API: nothing to bump", spec.display(), new_spec.display());
+        return Ok(());
+    }
+    let version = next_version(&settings.krate.version, report.class)?;
+    settings.krate.version = version.clone();
+    let new_text = std::fs::read_to_string(&new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
+    let generated = genesys_audit_codegen::generate_str(&spec, &new_text, &settings, Layout::WorkspaceMember).map_err(crate::report)?;
+
+    std::fs::write(&spec, &new_text).map_err(|err| format!("error: {}: {err}", spec.display()))?;
+    let settings_text = set_crate_version(&settings_text, &version)?;
+    std::fs::write(SETTINGS, settings_text).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
+    generated.write(Path::new(CLIENT_DIR)).map_err(|err| format!("error: cannot write {CLIENT_DIR}: {err}"))?;
+    let changelog = PathBuf::from(CLIENT_DIR).join(CHANGELOG);
+    let existing = std::fs::read_to_string(&changelog).unwrap_or_default();
+    std::fs::write(&changelog, prepend_entry(&existing, &version, &report)).map_err(|err| format!("error: {}: {err}", changelog.display()))?;
+    eprintln!("bumped to {version} ({} change); see {}", report.class.as_str(), changelog.display());
+    Ok(())
+}
+
+/// The next version after `current` for a change of `class`; below 1.0 a major change bumps the minor
+/// number and anything else the patch number, as Cargo reads pre-1.0 versions.
+pub fn next_version(current: &str, class: Class) -> Result<String, String> {
+    let core = current.split(['-', '+']).next().unwrap_or(current);
+    let parts: Vec<u64> = core.split('.').map(str::parse).collect::<Result<_, _>>().map_err(|_| format!("error: version {current:?} is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else { return Err(format!("error: version {current:?} is not MAJOR.MINOR.PATCH")) };
+    let next = match (major, class) {
+        (_, Class::None) => (major, minor, patch),
+        (0, Class::Major) => (0, minor + 1, 0),
+        (0, _) => (0, minor, patch + 1),
+        (_, Class::Major) => (major + 1, 0, 0),
+        (_, Class::Minor) => (major, minor + 1, 0),
+        (_, Class::Patch) => (major, minor, patch + 1),
+    };
+    Ok(format!("{}.{}.{}", next.0, next.1, next.2))
+}
+
+/// The settings text with `[crate] version` set, everything else (comments included) as it was.
+fn set_crate_version(text: &str, version: &str) -> Result<String, String> {
+    let mut in_crate = false;
+    let mut done = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            in_crate = trimmed.trim_end() == "[crate]";
+        }
+        if in_crate && !done && trimmed.starts_with("version") && trimmed.contains('=') {
+            out.push_str(&format!("version = \"{version}\"\n"));
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if done { Ok(out) } else { Err(format!("error: {SETTINGS} has no `version` in its [crate] table")) }
+}
+
+/// The changelog with an entry for `version` on top.
+fn prepend_entry(existing: &str, version: &str, report: &Report) -> String {
+    let title = "# Changelog\n";
+    let rest = existing.strip_prefix(title).unwrap_or(existing).trim_start();
+    // The report's headings move down two levels under the version's own.
+    let body = diff::markdown(report).replacen("# API diff: ", "### API diff: ", 1).replace("\n## ", "\n#### ");
+    format!("{title}\n## {version}\n\n{body}\n{rest}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_follow_semver_and_cargo_pre_1_0_rules() {
+        assert_eq!(next_version("0.1.0", Class::Major).unwrap(), "0.2.0");
+        assert_eq!(next_version("0.1.0", Class::Minor).unwrap(), "0.1.1");
+        assert_eq!(next_version("0.1.3", Class::Patch).unwrap(), "0.1.4");
+        assert_eq!(next_version("1.2.3", Class::Major).unwrap(), "2.0.0");
+        assert_eq!(next_version("1.2.3", Class::Minor).unwrap(), "1.3.0");
+        assert_eq!(next_version("1.2.3", Class::Patch).unwrap(), "1.2.4");
+        assert!(next_version("one", Class::Patch).is_err());
+    }
+
+    #[test]
+    fn only_the_crate_version_line_changes() {
+        let text = "# c\nspec = \"a\"\n[crate]\nname = \"x\"\nversion = \"0.1.0\" # v\n[other]\nversion = \"9\"\n";
+        assert_eq!(set_crate_version(text, "0.2.0").unwrap(), "# c\nspec = \"a\"\n[crate]\nname = \"x\"\nversion = \"0.2.0\"\n[other]\nversion = \"9\"\n");
+    }
+}
