@@ -64,9 +64,18 @@ impl Client {
         let mut refreshed = false;
         loop {
             let token = self.token(operation).await?;
-            match self.send_once(&request, &url, token.as_ref()).await {
+            // Headers and body are read in one attempt: a connection lost while the body arrives is a
+            // transport failure like one lost before the headers.
+            let attempt = match self.send_once(&request, &url, token.as_ref()).await {
                 Ok(response) => {
-                    let status = response.status().as_u16();
+                    let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    RawResponse::read(operation, response).await.map(|raw| (raw, retry_after))
+                }
+                Err(err) => Err(err),
+            };
+            let wait = match attempt {
+                Ok((response, retry_after)) => {
+                    let status = response.status();
                     if status == 401 && !refreshed {
                         if let (Auth::ClientCredentials(source), Some(token)) = (&self.inner.auth, &token) {
                             // The token may have been revoked early: get a new one and try once more.
@@ -75,28 +84,28 @@ impl Client {
                             continue;
                         }
                     }
-                    if retry::for_status(status, request.is_idempotent()) == Verdict::Retry {
-                        retries += 1;
-                        let asked = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok());
-                        let asked = asked.and_then(|value| retry::retry_after(value, SystemTime::now()));
-                        if let Some(wait) = self.inner.retry.next_wait(retries, started.elapsed(), asked) {
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
+                    if retry::for_status(status, request.is_idempotent()) == Verdict::Done {
+                        return Ok(response);
                     }
-                    return RawResponse::read(operation, response).await;
+                    retries += 1;
+                    let asked = retry_after.and_then(|value| retry::retry_after(&value, SystemTime::now()));
+                    match self.inner.retry.next_wait(retries, started.elapsed(), asked) {
+                        Some(wait) => wait,
+                        None => return Ok(response),
+                    }
                 }
                 Err(err) => {
-                    if retry::for_transport(&err, request.is_idempotent()) == Verdict::Retry {
-                        retries += 1;
-                        if let Some(wait) = self.inner.retry.next_wait(retries, started.elapsed(), None) {
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
+                    if retry::for_transport(&err, request.is_idempotent()) == Verdict::Done {
+                        return Err(Error::transport(operation, err));
                     }
-                    return Err(Error::transport(operation, err));
+                    retries += 1;
+                    match self.inner.retry.next_wait(retries, started.elapsed(), None) {
+                        Some(wait) => wait,
+                        None => return Err(Error::transport(operation, err)),
+                    }
                 }
-            }
+            };
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -105,7 +114,8 @@ impl Client {
             Auth::None => Ok(None),
             Auth::Static(token) => Ok(Some(token.clone())),
             Auth::ClientCredentials(source) => {
-                source.token(&self.inner.http).await.map(Some).map_err(|source| Error::Auth { operation, source })
+                let token = source.token(&self.inner.http, &self.inner.retry).await;
+                token.map(Some).map_err(|source| Error::Auth { operation, source })
             }
         }
     }

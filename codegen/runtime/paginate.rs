@@ -57,11 +57,12 @@ pub fn next_cursor<E>(operation: &'static str, used: Option<&str>, next: Option<
     }
 }
 
-/// The next page number, or `None` after the last page (or an empty one).
+/// The next page number, or `None` after the last page or an empty one. Without a page count the pages
+/// go on until an empty one, so that nothing is cut off silently.
 pub fn next_page_number(current: i32, page_count: Option<i32>, items_on_page: usize) -> Option<i32> {
     match page_count {
         _ if items_on_page == 0 => None,
-        Some(count) if current < count => Some(current + 1),
-        _ => None,
+        Some(count) if current >= count => None,
+        _ => current.checked_add(1),
     }
 }

@@ -18,10 +18,11 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    pub(crate) async fn read<E>(operation: &'static str, response: reqwest::Response) -> Result<Self, Error<E>> {
+    /// Reads the whole body; a connection lost on the way is the caller's to retry or report.
+    pub(crate) async fn read(operation: &'static str, response: reqwest::Response) -> Result<Self, reqwest::Error> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|source| Error::transport(operation, source))?.to_vec();
+        let body = response.bytes().await?.to_vec();
         Ok(Self { operation, status, headers, body })
     }
 

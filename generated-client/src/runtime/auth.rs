@@ -3,10 +3,12 @@
 //! refreshed before it expires and after a 401, one refresh at a time.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+
+use super::retry::{self, RetryPolicy, Verdict};
 
 /// A token is refreshed this long before the server says it expires.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -101,6 +103,12 @@ impl fmt::Debug for TokenSource {
     }
 }
 
+/// A failed token request: worth another attempt (with the wait the server asked for), or not.
+enum Fetch {
+    Retryable(AuthError, Option<Duration>),
+    Final(AuthError),
+}
+
 #[derive(Clone)]
 struct CachedToken {
     token: Secret,
@@ -120,13 +128,27 @@ impl TokenSource {
         Self { token_url, client_id, client_secret, cached: tokio::sync::Mutex::new(None) }
     }
 
-    /// A token that is not about to expire, fetched if needed.
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+    /// A token that is not about to expire, fetched if needed; the login service's 429s, 503s and lost
+    /// connections are retried as `policy` allows (asking for a token twice does no harm).
+    pub(crate) async fn token(&self, http: &reqwest::Client, policy: &RetryPolicy) -> Result<Secret, AuthError> {
         let mut cached = self.cached.lock().await;
         if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
             return Ok(token.token.clone());
         }
-        let fresh = self.fetch(http).await?;
+        let started = Instant::now();
+        let mut retries = 0;
+        let fresh = loop {
+            let (error, asked) = match self.fetch(http).await {
+                Ok(fresh) => break fresh,
+                Err(Fetch::Retryable(error, asked)) => (error, asked),
+                Err(Fetch::Final(error)) => return Err(error),
+            };
+            retries += 1;
+            match policy.next_wait(retries, started.elapsed(), asked) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(error),
+            }
+        };
         let token = fresh.token.clone();
         *cached = Some(fresh);
         Ok(token)
@@ -140,8 +162,9 @@ impl TokenSource {
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
+    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Fetch> {
         let url = self.token_url.to_string();
+        let transport = |url: &String, source: reqwest::Error| Fetch::Retryable(AuthError::Transport { url: url.clone(), source }, None);
         let response = http
             .post(self.token_url.clone())
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
@@ -150,21 +173,24 @@ impl TokenSource {
             .body("grant_type=client_credentials")
             .send()
             .await
-            .map_err(|source| AuthError::Transport { url: url.clone(), source })?;
+            .map_err(|source| transport(&url, source))?;
         let status = response.status().as_u16();
-        let body = response.text().await.map_err(|source| AuthError::Transport { url: url.clone(), source })?;
+        let asked = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok());
+        let asked = asked.and_then(|value| retry::retry_after(value, SystemTime::now()));
+        let body = response.text().await.map_err(|source| transport(&url, source))?;
         if !(200..300).contains(&status) {
             let body: String = body.chars().take(300).collect();
-            return Err(AuthError::Refused { url, status, body });
+            let error = AuthError::Refused { url, status, body };
+            return Err(if retry::for_status(status, true) == Verdict::Retry { Fetch::Retryable(error, asked) } else { Fetch::Final(error) });
         }
-        let answer: TokenAnswer = serde_json::from_str(&body)
-            .map_err(|err| AuthError::InvalidAnswer { url: url.clone(), message: err.to_string() })?;
+        let invalid = |message: String| Fetch::Final(AuthError::InvalidAnswer { url: url.clone(), message });
+        let answer: TokenAnswer = serde_json::from_str(&body).map_err(|err| invalid(err.to_string()))?;
         if answer.token_type.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("bearer")) {
-            return Err(AuthError::InvalidAnswer { url, message: format!("token type {:?} is not bearer", answer.token_type) });
+            return Err(invalid(format!("token type {:?} is not bearer", answer.token_type)));
         }
         let token = Secret::new(answer.access_token);
         if token.bearer_header().is_none() || token.expose().is_empty() {
-            return Err(AuthError::InvalidAnswer { url, message: "the access token cannot be sent in a header".to_owned() });
+            return Err(invalid("the access token cannot be sent in a header".to_owned()));
         }
         let lifetime = Duration::from_secs(answer.expires_in);
         // A token that lives less than twice the margin is refreshed at half its life instead.
