@@ -122,3 +122,16 @@ fn settings_naming_a_missing_operation_or_field_point_into_the_settings() {
         ]
     );
 }
+
+#[test]
+fn dangling_parameter_and_response_references() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/components/parameters/Gone'}]\n      responses: {'200': {$ref: '#/components/responses/Gone'}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a/get/parameters/0: reference \"#/components/parameters/Gone\" names nothing in components/parameters",
+            "bad.yaml#/paths/~1a/get/responses: operation documents no 2xx or 3xx response",
+            "bad.yaml#/paths/~1a/get/responses/200: reference \"#/components/responses/Gone\" names nothing in components/responses",
+        ]
+    );
+}

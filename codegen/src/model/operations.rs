@@ -228,9 +228,9 @@ fn parameters(
     for (list, base) in lists {
         for (index, param) in list.iter().enumerate() {
             let at = base.join(index);
-            if let Some(param) = resolve_parameter(ctx.doc, param, &at, sink) {
-                let key = (param.parameter_data_ref().name.clone(), location_name(&param));
-                merged.insert(key, (param, at));
+            if let Some(param) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, sink) {
+                let key = (param.parameter_data_ref().name.clone(), location_name(param));
+                merged.insert(key, (param.clone(), at));
             }
         }
     }
@@ -256,20 +256,27 @@ fn location_name(param: &Parameter) -> &'static str {
     }
 }
 
-fn resolve_parameter(doc: &Document, param: &ReferenceOr<Parameter>, at: &Pointer, sink: &mut Sink) -> Option<Parameter> {
-    match param {
-        ReferenceOr::Item(param) => Some(param.clone()),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| doc.api.components.as_ref()?.parameters.get(name));
-            match found {
-                Some(ReferenceOr::Item(param)) => Some(param.clone()),
-                _ => {
-                    sink.error(at, format!("reference {reference:?} names no parameter in components/parameters"));
-                    None
-                }
-            }
+/// The object `item` is or refers to, from `components/<section>`; a dangling reference is reported.
+fn resolve<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    components: impl FnOnce(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    doc: &'a Document,
+    at: &Pointer,
+    sink: &mut Sink,
+) -> Option<&'a T> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Some(item),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let found = reference
+        .strip_prefix(&format!("#/components/{section}/"))
+        .and_then(|name| components(doc.api.components.as_ref()?).get(name));
+    match found {
+        Some(ReferenceOr::Item(item)) => Some(item),
+        _ => {
+            sink.error(at, format!("reference {reference:?} names nothing in components/{section}"));
+            None
         }
     }
 }
@@ -361,21 +368,7 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
 
 fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Body> {
     let at = ctx.pointer.join("requestBody");
-    let body = match body {
-        ReferenceOr::Item(body) => body,
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| ctx.doc.api.components.as_ref()?.request_bodies.get(name));
-            match found {
-                Some(ReferenceOr::Item(body)) => body,
-                _ => {
-                    sink.error(&at, format!("reference {reference:?} names no request body in components/requestBodies"));
-                    return None;
-                }
-            }
-        }
-    };
+    let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, sink)?;
     let Some((media, schema)) = json_schema(&body.content) else {
         let media: Vec<_> = body.content.keys().cloned().collect();
         sink.error(&at.join("content"), format!("unsupported request body media types {media:?}: only JSON is supported"));
@@ -410,7 +403,7 @@ fn responses(
     listed.sort_by_key(|(status, _)| status.to_string());
     for (status, response) in listed {
         let here = at.join(status.to_string());
-        let Some(response) = resolve_response(ctx.doc, response, &here, sink) else { continue };
+        let Some(response) = resolve(response, "responses", |c| &c.responses, ctx.doc, &here, sink) else { continue };
         match status {
             StatusCode::Code(code @ 200..=399) => {
                 let ty = response_type(ctx, response, code, &here, types, sink);
@@ -420,19 +413,13 @@ fn responses(
             StatusCode::Range(2 | 3) => {
                 sink.error(&here, "unsupported: a 2XX or 3XX range response; list the status codes");
             }
-            _ => errors.note(json_schema(&response.content).map(|(media, schema)| {
-                let hint = format!("{}Error", ctx.names.builder);
-                types.schema_type(schema, &here.join("content").join(media).join("schema"), &hint, sink)
-            })),
+            _ => errors.note(error_type(ctx, response, &here, types, sink)),
         }
     }
     if let Some(default) = &responses.default {
         let here = at.join("default");
-        if let Some(response) = resolve_response(ctx.doc, default, &here, sink) {
-            errors.note(json_schema(&response.content).map(|(media, schema)| {
-                let hint = format!("{}Error", ctx.names.builder);
-                types.schema_type(schema, &here.join("content").join(media).join("schema"), &hint, sink)
-            }));
+        if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, sink) {
+            errors.note(error_type(ctx, response, &here, types, sink));
         }
     }
     match cases.len() {
@@ -443,6 +430,13 @@ fn responses(
         1 => Output::Single(cases.remove(0)),
         _ => Output::Cases { name: output_name, cases },
     }
+}
+
+/// The type of an error response's JSON body, if it has one.
+fn error_type(ctx: &Ctx<'_>, response: &Response, at: &Pointer, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Type> {
+    let (media, schema) = json_schema(&response.content)?;
+    let hint = format!("{}Error", ctx.names.builder);
+    Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
 }
 
 fn response_type(
@@ -463,24 +457,6 @@ fn response_type(
     };
     let hint = format!("{}Response{code}", ctx.names.builder);
     Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
-}
-
-fn resolve_response<'a>(doc: &'a Document, response: &'a ReferenceOr<Response>, at: &Pointer, sink: &mut Sink) -> Option<&'a Response> {
-    match response {
-        ReferenceOr::Item(response) => Some(response),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| doc.api.components.as_ref()?.responses.get(name));
-            match found {
-                Some(ReferenceOr::Item(response)) => Some(response),
-                _ => {
-                    sink.error(at, format!("reference {reference:?} names no response in components/responses"));
-                    None
-                }
-            }
-        }
-    }
 }
 
 /// The variant name of a success status: its reason phrase, or `Status` and the code.
