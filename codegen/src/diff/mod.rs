@@ -75,6 +75,11 @@ pub fn compare(old: &Model, old_name: &str, new: &Model, new_name: &str) -> Repo
     let mut changes = Changes::default();
     types::compare(&sides, &mut changes);
     operations::compare(&sides, &mut changes);
+    if old.error_body != new.error_body {
+        let (from, to) = (types::describe(&sides.old, &old.error_body), types::describe(&sides.new, &new.error_body));
+        let what = format!("the error body type changed from {from} to {to}: `Error`'s type parameter changes");
+        changes.add(Class::Major, "errors", what);
+    }
     let mut changes = changes.0;
     changes.sort_by(|a, b| b.class.cmp(&a.class).then_with(|| a.location.cmp(&b.location)).then_with(|| a.description.cmp(&b.description)));
     changes.dedup();

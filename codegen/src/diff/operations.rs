@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::types::{compare_type, describe};
+use super::types::{compare_type, describe, reordered};
 use super::{Changes, Class, Sides};
 use crate::model::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Success};
 
@@ -30,6 +30,9 @@ pub(super) fn compare(sides: &Sides<'_>, changes: &mut Changes) {
 }
 
 fn compare_operation(sides: &Sides<'_>, old: &Operation, new: &Operation, location: &str, changes: &mut Changes) {
+    if old.method_name != new.method_name {
+        changes.add(Class::Major, location, format!("method renamed from `{}` to `{}`", old.method_name, new.method_name));
+    }
     if (old.http_method.as_str(), old.path.as_str()) != (new.http_method.as_str(), new.path.as_str()) {
         // The method keeps its signature; only what it sends changes.
         let what = format!("route changed from `{} {}` to `{} {}`", old.http_method, old.path, new.http_method, new.path);
@@ -42,6 +45,10 @@ fn compare_operation(sides: &Sides<'_>, old: &Operation, new: &Operation, locati
         changes.add(Class::Patch, location, "deprecated");
     }
     compare_params(sides, old, new, location, changes);
+    let required = |op: &Operation| -> Vec<String> { op.params.iter().filter(|p| p.required).map(|p| p.wire_name.clone()).collect() };
+    if reordered(&required(old), &required(new)) {
+        changes.add(Class::Major, location, "required parameters reordered: the method's arguments change places");
+    }
     compare_body(sides, old.body.as_ref(), new.body.as_ref(), location, changes);
     compare_output(sides, &old.output, &new.output, location, changes);
 }
@@ -76,7 +83,11 @@ fn compare_param(sides: &Sides<'_>, old: &Param, new: &Param, at: &str, changes:
     if old.location != new.location {
         changes.add(Class::Minor, at, format!("moved from the {} to the {}", place(old.location), place(new.location)));
     }
-    if old.style != new.style {
+    if old.name != new.name {
+        changes.add(Class::Major, at, format!("Rust name changed from `{}` to `{}`", old.name, new.name));
+    }
+    let array_in_query = |p: &Param| p.location == ParamLocation::Query && matches!(p.ty, crate::model::Type::Vec(_));
+    if array_in_query(old) && array_in_query(new) && old.style != new.style {
         let style = |s: QueryStyle| if s == QueryStyle::Repeated { "repeated keys" } else { "comma-separated" };
         changes.add(Class::Minor, at, format!("array style changed from {} to {}", style(old.style), style(new.style)));
     }

@@ -63,6 +63,13 @@ fn compare_struct(sides: &Sides<'_>, old: &Struct, new: &Struct, location: &str,
             let what = if now.nullable { "became nullable" } else { "is no longer nullable" };
             changes.add(Class::Major, &at, what);
         }
+        if field.boxed != now.boxed {
+            let what = if now.boxed { "now boxed (`Box<T>`) to break a new cycle" } else { "no longer boxed" };
+            changes.add(Class::Major, &at, what);
+        }
+        if field.name != now.name {
+            changes.add(Class::Major, &at, format!("Rust field renamed from `{}` to `{}`", field.name, now.name));
+        }
         compare_type(sides, &field.ty, &now.ty, &at, changes);
         if field.docs != now.docs {
             changes.add(Class::Patch, &at, "description changed");
@@ -76,6 +83,10 @@ fn compare_struct(sides: &Sides<'_>, old: &Struct, new: &Struct, location: &str,
             changes.add(Class::Minor, at, format!("optional field added ({})", describe(&sides.new, &field.ty)));
         }
     }
+    let required = |s: &Struct| -> Vec<String> { s.fields.iter().filter(|f| f.required).map(|f| f.wire_name.clone()).collect() };
+    if reordered(&required(old), &required(new)) {
+        changes.add(Class::Major, location, "required fields reordered: the arguments of `new` change places");
+    }
     match (&old.additional, &new.additional) {
         (Some(_), None) => changes.add(Class::Major, location, "undeclared members are no longer allowed"),
         (None, Some(_)) => changes.add(Class::Minor, location, "undeclared members are now allowed"),
@@ -86,8 +97,13 @@ fn compare_struct(sides: &Sides<'_>, old: &Struct, new: &Struct, location: &str,
 
 fn compare_enum(old: &Enum, new: &Enum, location: &str, changes: &mut Changes) {
     for value in &old.variants {
-        if !new.variants.iter().any(|v| v.wire_name == value.wire_name) {
-            changes.add(Class::Major, location, format!("enum value `{}` removed", value.wire_name));
+        match new.variants.iter().find(|v| v.wire_name == value.wire_name) {
+            None => changes.add(Class::Major, location, format!("enum value `{}` removed", value.wire_name)),
+            Some(now) if now.name != value.name => {
+                let what = format!("the variant of `{}` renamed from {} to {}", value.wire_name, value.name, now.name);
+                changes.add(Class::Major, location, what);
+            }
+            Some(_) => {}
         }
     }
     for value in &new.variants {
@@ -97,6 +113,13 @@ fn compare_enum(old: &Enum, new: &Enum, location: &str, changes: &mut Changes) {
     }
 }
 
+/// Whether the names both lists share stand in another order in `new`: arguments that change places.
+pub(super) fn reordered(old: &[String], new: &[String]) -> bool {
+    let kept_old: Vec<&String> = old.iter().filter(|name| new.contains(name)).collect();
+    let kept_new: Vec<&String> = new.iter().filter(|name| old.contains(name)).collect();
+    kept_old != kept_new
+}
+
 /// Compares two uses of a type (a field's, a parameter's, a body's) at `location`.
 pub(super) fn compare_type(sides: &Sides<'_>, old: &Type, new: &Type, location: &str, changes: &mut Changes) {
     let (old_def, new_def) = (named(&sides.old, old), named(&sides.new, new));
@@ -104,7 +127,13 @@ pub(super) fn compare_type(sides: &Sides<'_>, old: &Type, new: &Type, location: 
         (Type::Vec(a), Type::Vec(b)) | (Type::Map(a), Type::Map(b)) => compare_type(sides, a, b, location, changes),
         (Type::Named(a), Type::Named(b)) => match (old_def, new_def) {
             // Inline types are compared where they stand; components are compared on their own.
-            (Some(o), Some(n)) if !o.is_component() && !n.is_component() => compare_def(sides, o, n, location, changes),
+            (Some(o), Some(n)) if !o.is_component() && !n.is_component() => {
+                if a != b {
+                    // Code names the generated type (`ThingKind::Active`), so its name is API.
+                    changes.add(Class::Major, location, format!("generated type renamed from {a} to {b}"));
+                }
+                compare_def(sides, o, n, location, changes)
+            }
             (Some(o), Some(n)) if o.is_component() && n.is_component() && a == b => {}
             _ => retyped(sides, old, new, location, changes),
         },
