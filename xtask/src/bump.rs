@@ -1,6 +1,6 @@
 //! `cargo xtask diff OLD NEW` and `cargo xtask bump NEW`: what a spec bump changes, and doing it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use genesys_audit_codegen::diff::{self, Class, Report};
 use genesys_audit_codegen::{Layout, Settings};
@@ -31,31 +31,38 @@ pub fn diff_task(args: &[String]) -> Result<(), String> {
 pub fn bump_task(args: &[String]) -> Result<(), String> {
     let [new_spec] = args else { return Err("usage: cargo xtask bump NEW_SPEC".to_owned()) };
     let new_spec = std::fs::canonicalize(new_spec).map_err(|err| format!("error: {new_spec}: {err}"))?;
-    let root = crate::workspace_root();
-    std::env::set_current_dir(&root).map_err(|err| format!("error: cannot enter {}: {err}", root.display()))?;
-    let settings_text = std::fs::read_to_string(SETTINGS).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
-    let mut settings = Settings::parse(Path::new(SETTINGS), &settings_text).map_err(report)?;
-    let spec = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
+    let message = bump(&crate::workspace_root(), &new_spec)?;
+    eprintln!("{message}");
+    Ok(())
+}
 
-    let report = genesys_audit_codegen::diff_specs(&spec, &new_spec).map_err(crate::report)?;
+/// The bump in the workspace at `root`; says what it did.
+fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
+    let settings_path = root.join(SETTINGS);
+    let settings_text = std::fs::read_to_string(&settings_path).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
+    let mut settings = Settings::parse(Path::new(SETTINGS), &settings_text).map_err(report)?;
+    let spec = settings_path.parent().unwrap_or(root).join(&settings.spec);
+
+    let report = genesys_audit_codegen::diff_specs(&spec, new_spec).map_err(crate::report)?;
     if report.class == Class::None {
-        eprintln!("{} and {} describe the same API: nothing to bump", spec.display(), new_spec.display());
-        return Ok(());
+        return Ok(format!("{} and {} describe the same API: nothing to bump", spec.display(), new_spec.display()));
     }
     let version = next_version(&settings.krate.version, report.class)?;
     settings.krate.version = version.clone();
     let new_text = std::fs::read_to_string(&new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
-    let generated = genesys_audit_codegen::generate_str(&spec, &new_text, &settings, Layout::WorkspaceMember).map_err(crate::report)?;
+    // Headers name the spec as `cargo xtask codegen` does: relative to the workspace root.
+    let spec_name = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
+    let generated = genesys_audit_codegen::generate_str(&spec_name, &new_text, &settings, Layout::WorkspaceMember).map_err(crate::report)?;
 
     std::fs::write(&spec, &new_text).map_err(|err| format!("error: {}: {err}", spec.display()))?;
     let settings_text = set_crate_version(&settings_text, &version)?;
-    std::fs::write(SETTINGS, settings_text).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
-    generated.write(Path::new(CLIENT_DIR)).map_err(|err| format!("error: cannot write {CLIENT_DIR}: {err}"))?;
-    let changelog = PathBuf::from(CLIENT_DIR).join(CHANGELOG);
+    std::fs::write(&settings_path, settings_text).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
+    let client = root.join(CLIENT_DIR);
+    generated.write(&client).map_err(|err| format!("error: cannot write {CLIENT_DIR}: {err}"))?;
+    let changelog = client.join(CHANGELOG);
     let existing = std::fs::read_to_string(&changelog).unwrap_or_default();
     std::fs::write(&changelog, prepend_entry(&existing, &version, &report)).map_err(|err| format!("error: {}: {err}", changelog.display()))?;
-    eprintln!("bumped to {version} ({} change); see {}", report.class.as_str(), changelog.display());
-    Ok(())
+    Ok(format!("bumped to {version} ({} change); see {CLIENT_DIR}/{CHANGELOG}", report.class.as_str()))
 }
 
 /// The next version after `current` for a change of `class`; below 1.0 a major change bumps the minor
@@ -117,6 +124,40 @@ mod tests {
         assert_eq!(next_version("1.2.3", Class::Minor).unwrap(), "1.3.0");
         assert_eq!(next_version("1.2.3", Class::Patch).unwrap(), "1.2.4");
         assert!(next_version("one", Class::Patch).is_err());
+    }
+
+    /// A workspace under target/ with the real settings and `spec` as its spec, generated.
+    fn workspace(name: &str, spec: &str) -> std::path::PathBuf {
+        let root = crate::workspace_root().join("target/xtask-tests").join(name);
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        let settings = std::fs::read_to_string(crate::workspace_root().join(SETTINGS)).unwrap();
+        // 121.0.0 has no realtime/related operation, so its settings cannot name it.
+        let settings = settings.replace(", \"postAuditsQueryRealtimeRelated\"", "");
+        std::fs::write(root.join(SETTINGS), settings).unwrap();
+        let fixture = crate::workspace_root().join("tests/fixtures/specs").join(spec);
+        std::fs::copy(fixture, root.join("spec/genesys-audit.openapi.yaml")).unwrap();
+        root
+    }
+
+    #[test]
+    fn bump_from_121_to_242_is_major_and_writes_version_changelog_and_code() {
+        let root = workspace("bump", "genesys-audit-121.0.0.openapi.yaml");
+        let new = crate::workspace_root().join("tests/fixtures/specs/genesys-audit-242.0.0.openapi.yaml");
+        assert_eq!(bump(&root, &new).unwrap(), "bumped to 0.2.0 (major change); see generated-client/CHANGELOG.md");
+        let settings = std::fs::read_to_string(root.join(SETTINGS)).unwrap();
+        assert!(settings.contains("\nversion = \"0.2.0\"\n"), "{settings}");
+        assert_eq!(std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap(), std::fs::read_to_string(&new).unwrap());
+        let changelog = std::fs::read_to_string(root.join("generated-client/CHANGELOG.md")).unwrap();
+        assert!(changelog.starts_with("# Changelog\n\n## 0.2.0\n\n### API diff: major\n"), "{changelog}");
+        let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
+        assert!(manifest.contains("\nversion = \"0.2.0\"\n"), "{manifest}");
+        assert!(root.join("generated-client/src/operations/post_audits_query_realtime_related.rs").is_file());
+
+        // The same spec again: nothing to bump, nothing written.
+        let message = bump(&root, &new).unwrap();
+        assert!(message.ends_with("describe the same API: nothing to bump"), "{message}");
+        assert_eq!(std::fs::read_to_string(root.join("generated-client/CHANGELOG.md")).unwrap(), changelog);
     }
 
     #[test]
