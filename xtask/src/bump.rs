@@ -49,7 +49,7 @@ fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
     }
     let version = next_version(&settings.krate.version, report.class)?;
     settings.krate.version = version.clone();
-    let new_text = std::fs::read_to_string(&new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
+    let new_text = std::fs::read_to_string(new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
     // Headers name the spec as `cargo xtask codegen` does: relative to the workspace root.
     let spec_name = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
     let generated = genesys_audit_codegen::generate_str(&spec_name, &new_text, &settings, Layout::WorkspaceMember).map_err(crate::report)?;
