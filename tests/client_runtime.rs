@@ -545,15 +545,43 @@ async fn repeated_cursor_ends_the_stream_with_an_error() {
     let stream = client.get_audits_query_transaction_id_results(TRANSACTION_ID).into_stream();
     let outcomes: Vec<Result<AuditLogMessage, Error>> =
         tokio::time::timeout(Duration::from_secs(5), stream.collect()).await.expect("the stream ends instead of looping");
-    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
-    assert_eq!(outcomes[0].as_ref().unwrap().id.as_deref(), Some("e1"));
-    assert_eq!(outcomes[1].as_ref().unwrap().id.as_deref(), Some("e2"));
+    // The first page and page `same` are fetched once each; page `same` naming itself ends the stream.
+    assert_eq!(outcomes.len(), 5, "{outcomes:?}");
+    let ids: Vec<_> = outcomes[..4].iter().map(|o| o.as_ref().unwrap().id.clone().unwrap()).collect();
+    assert_eq!(ids, ["e1", "e2", "e1", "e2"]);
     assert!(
-        matches!(&outcomes[2], Err(Error::UnexpectedResponse { operation: "getAuditsQueryTransactionIdResults", .. })),
+        matches!(&outcomes[4], Err(Error::UnexpectedResponse { operation: "getAuditsQueryTransactionIdResults", .. })),
         "{:?}",
-        outcomes[2]
+        outcomes[4]
     );
     assert_eq!(queries(&server).await, [None, Some("cursor=same".to_owned())]);
+}
+
+/// Answers by cursor: no cursor → page with `c1`, `c1` → `c2`, `c2` → back to `c1`.
+struct CursorCycle;
+
+impl Respond for CursorCycle {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let cursor = request.url.query_pairs().find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned());
+        match cursor.as_deref() {
+            None => cursor_page(&["p0"], Some("c1")),
+            Some("c1") => cursor_page(&["p1"], Some("c2")),
+            _ => cursor_page(&["p2"], Some("c1")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_cycle_ends_the_stream_with_an_error_after_every_page() {
+    let server = serve(CursorCycle).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    let stream = client.get_audits_query_transaction_id_results(TRANSACTION_ID).into_stream();
+    let outcomes: Vec<Result<AuditLogMessage, Error>> =
+        tokio::time::timeout(Duration::from_secs(5), stream.collect()).await.expect("the stream ends instead of looping");
+    let ids: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()?.id.clone()).collect();
+    assert_eq!(ids, ["p0", "p1", "p2"]);
+    assert!(matches!(outcomes.last(), Some(Err(Error::UnexpectedResponse { .. }))), "{outcomes:?}");
+    assert_eq!(request_count(&server).await, 3);
 }
 
 #[tokio::test]

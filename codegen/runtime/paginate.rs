@@ -1,6 +1,7 @@
 //! Pagination: a stream of items that fetches the next page only when the previous one is used up, so
 //! memory holds one page however many there are.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use futures_core::Stream;
@@ -8,16 +9,17 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::error::Error;
 
-/// One fetched page: its items, and the request for the next page if there is one.
+/// One fetched page: its items, and the next page's request with the key that names it (its cursor or
+/// page number), or `None` on the last page.
 pub struct Page<T, R> {
     /// The page's items.
     pub items: Vec<T>,
-    /// The request for the next page; `None` on the last page.
-    pub next: Option<R>,
+    /// The next page's key and request.
+    pub next: Option<(String, R)>,
 }
 
-/// The stream of every item, calling `fetch` with `first`, then with each page's `next` request.
-pub fn items<'a, T, R, E, F, Fut>(first: R, fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'a
+/// The stream of every item, calling `fetch` with `first`, then with each page's next request.
+pub fn items<'a, T, R, E, F, Fut>(operation: &'static str, first: R, fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'a
 where
     T: Send + 'a,
     R: Send + 'a,
@@ -25,11 +27,20 @@ where
     F: FnMut(R) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T, R>, Error<E>>> + Send + 'a,
 {
-    pages(first, fetch).map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten()
+    pages(operation, first, fetch).map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten()
 }
 
-/// The stream of every page's items, as pages.
-pub fn pages<'a, T, R, E, F, Fut>(first: R, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error<E>>> + Send + 'a
+/// What comes after a page.
+enum Next<R> {
+    Fetch(R),
+    /// The server named a page already fetched: following it would loop forever.
+    Loop(String),
+    Done,
+}
+
+/// The stream of every page's items, as pages. A page whose next key names a page already fetched ends
+/// the stream, after its items, with [`Error::UnexpectedResponse`] rather than looping.
+pub fn pages<'a, T, R, E, F, Fut>(operation: &'static str, first: R, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error<E>>> + Send + 'a
 where
     T: Send + 'a,
     R: Send + 'a,
@@ -37,24 +48,30 @@ where
     F: FnMut(R) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T, R>, Error<E>>> + Send + 'a,
 {
-    stream::try_unfold((Some(first), fetch), |(request, mut fetch)| async move {
-        let Some(request) = request else { return Ok(None) };
+    let state = (Next::Fetch(first), fetch, HashSet::new());
+    stream::try_unfold(state, move |(next, mut fetch, mut seen)| async move {
+        let request = match next {
+            Next::Fetch(request) => request,
+            Next::Done => return Ok(None),
+            Next::Loop(key) => {
+                let message = format!("the server named page {key:?} again; stopping rather than looping");
+                return Err(Error::UnexpectedResponse { operation, message });
+            }
+        };
         let page = fetch(request).await?;
-        Ok(Some((page.items, (page.next, fetch))))
+        let next = match page.next {
+            Some((key, _)) if !seen.insert(key.clone()) => Next::Loop(key),
+            Some((_, request)) => Next::Fetch(request),
+            None => Next::Done,
+        };
+        Ok(Some((page.items, (next, fetch, seen))))
     })
     .boxed()
 }
 
-/// The next cursor, or `None` to stop: an absent or empty cursor ends the results. A cursor equal to the
-/// one just used would fetch the same page forever, so it is an error.
-pub fn next_cursor<E>(operation: &'static str, used: Option<&str>, next: Option<String>) -> Result<Option<String>, Error<E>> {
-    match next.filter(|cursor| !cursor.is_empty()) {
-        Some(cursor) if Some(cursor.as_str()) == used => Err(Error::UnexpectedResponse {
-            operation,
-            message: format!("the server gave the cursor {cursor:?} again; stopping rather than looping"),
-        }),
-        next => Ok(next),
-    }
+/// The next cursor: an absent or empty one ends the results.
+pub fn next_cursor(next: Option<String>) -> Option<String> {
+    next.filter(|cursor| !cursor.is_empty())
 }
 
 /// The next page number, or `None` after the last page or an empty one. Without a page count the pages

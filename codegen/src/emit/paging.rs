@@ -13,25 +13,25 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
         Pagination::Cursor { items, .. } | Pagination::PageNumber { items, .. } => (items, item_type(items)),
     };
     let id = &op.operation_id;
-    let page = page_expr(op, page_source(pagination));
+    let page = page_expr(op, page_source(pagination), quote!(self));
     let items_expr = value(quote!(page), items);
     let next_page = match pagination {
         Pagination::Cursor { cursor_param, cursor_field, .. } => {
             let param = ident(cursor_param);
             let cursor = option(quote!(page), cursor_field);
             quote! {
-                let used = self.#param.clone();
                 #page
-                let next = crate::runtime::paginate::next_cursor(#id, used.as_deref(), #cursor)?;
+                let next = crate::runtime::paginate::next_cursor(#cursor);
                 ::std::result::Result::Ok(crate::runtime::paginate::Page {
                     items: #items_expr,
-                    next: next.map(|cursor| self.#param(cursor)),
+                    next: next.map(|cursor| (cursor.clone(), self.#param(cursor))),
                 })
             }
         }
         Pagination::PageNumber { page_number, page_count, .. } => {
             let number = ident(&page_number.name);
             let count = option(quote!(page), page_count);
+            let page_of_request = page_expr(op, page_source(pagination), quote!(request));
             let (current, set, set_current) = if page_number.optional {
                 (
                     quote!(self.body.#number.unwrap_or(1)),
@@ -46,32 +46,32 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
                 // The page number is always sent, so the server never falls back to a default of its own.
                 let mut request = self;
                 request.body.#number = #set_current;
-                let page = request.clone().send().await?;
+                #page_of_request
                 let items: ::std::vec::Vec<#item_type> = #items_expr;
                 let next = crate::runtime::paginate::next_page_number(current, #count, items.len());
                 ::std::result::Result::Ok(crate::runtime::paginate::Page {
                     items,
                     next: next.map(|number| {
                         request.body.#number = #set;
-                        request
+                        (number.to_string(), request)
                     }),
                 })
             }
         }
     };
     let stream_docs = format!(
-        " Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error.{}",
+        " Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched.{}",
         redirect_note(pagination)
     );
     quote! {
         #[doc = #stream_docs]
         pub fn into_stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item_type, crate::Error>> + ::std::marker::Send + 'a {
-            crate::runtime::paginate::items(self, Self::next_page)
+            crate::runtime::paginate::items(#id, self, Self::next_page)
         }
 
         /// The items page by page, for callers that work in batches.
         pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<::std::vec::Vec<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
-            crate::runtime::paginate::pages(self, Self::next_page)
+            crate::runtime::paginate::pages(#id, self, Self::next_page)
         }
 
         async fn next_page(self) -> ::std::result::Result<crate::runtime::paginate::Page<#item_type, Self>, crate::Error> {
@@ -93,17 +93,17 @@ fn redirect_note(pagination: &Pagination) -> &'static str {
     }
 }
 
-/// `let page = ...;`: the page from `self.clone().send()`.
-fn page_expr(op: &Operation, source: &PageSource) -> TokenStream {
+/// `let page = ...;`: the page from `<request>.clone().send()`.
+fn page_expr(op: &Operation, source: &PageSource, request: TokenStream) -> TokenStream {
     let id = &op.operation_id;
     match source {
-        PageSource::Output => quote!(let page = self.clone().send().await?;),
+        PageSource::Output => quote!(let page = #request.clone().send().await?;),
         PageSource::Variant(output, variant) => {
             let output = ident(output);
             let variant = ident(variant);
             let message = "the answer is not a page of results; call the operation itself to handle it";
             quote! {
-                let page = match self.clone().send().await? {
+                let page = match #request.clone().send().await? {
                     #output::#variant(page) => page,
                     _ => return ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
                         operation: #id,

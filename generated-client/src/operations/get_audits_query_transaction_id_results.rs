@@ -139,13 +139,17 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         }
     }
 
-    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error. An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.
+    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched. An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.
     pub fn into_stream(
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<crate::models::AuditLogMessage, crate::Error>,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::items(self, Self::next_page)
+        crate::runtime::paginate::items(
+            "getAuditsQueryTransactionIdResults",
+            self,
+            Self::next_page,
+        )
     }
 
     /// The items page by page, for callers that work in batches.
@@ -157,7 +161,11 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::pages(self, Self::next_page)
+        crate::runtime::paginate::pages(
+            "getAuditsQueryTransactionIdResults",
+            self,
+            Self::next_page,
+        )
     }
 
     async fn next_page(
@@ -166,7 +174,6 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         crate::runtime::paginate::Page<crate::models::AuditLogMessage, Self>,
         crate::Error,
     > {
-        let used = self.cursor.clone();
         let page = match self.clone().send().await? {
             GetAuditsQueryTransactionIdResultsOutput::Ok(page) => page,
             _ => {
@@ -178,14 +185,10 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
                 });
             }
         };
-        let next = crate::runtime::paginate::next_cursor(
-            "getAuditsQueryTransactionIdResults",
-            used.as_deref(),
-            page.cursor,
-        )?;
+        let next = crate::runtime::paginate::next_cursor(page.cursor);
         ::std::result::Result::Ok(crate::runtime::paginate::Page {
             items: page.entities.unwrap_or_default(),
-            next: next.map(|cursor| self.cursor(cursor)),
+            next: next.map(|cursor| (cursor.clone(), self.cursor(cursor))),
         })
     }
 }

@@ -94,13 +94,13 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         }
     }
 
-    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error.
+    /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched.
     pub fn into_stream(
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<crate::models::AuditLogMessage, crate::Error>,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::items(self, Self::next_page)
+        crate::runtime::paginate::items("postAuditsQueryRealtime", self, Self::next_page)
     }
 
     /// The items page by page, for callers that work in batches.
@@ -112,7 +112,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::pages(self, Self::next_page)
+        crate::runtime::paginate::pages("postAuditsQueryRealtime", self, Self::next_page)
     }
 
     async fn next_page(
@@ -138,7 +138,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             next: next
                 .map(|number| {
                     request.body.page_number = ::std::option::Option::Some(number);
-                    request
+                    (number.to_string(), request)
                 }),
         })
     }
