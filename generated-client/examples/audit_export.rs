@@ -515,7 +515,7 @@ async fn export(options: &Options, credentials: Credentials) -> Result<(), Failu
         progress.say(&format!("submitting query for {} at {}", options.interval, client.base_url()));
         let results =
             client.post_audits_query(query).wait_for_results(wait).await.map_err(|err| Failure::from_api(&err))?;
-        progress.say("query succeeded; fetching results");
+        progress.say(&format!("query {} succeeded; fetching results", results.transaction_id()));
         let mut results = results.page_size(options.page_size);
         if options.expand_user {
             results = results.expand([GetAuditsQueryTransactionIdResultsExpand::User]);

@@ -136,6 +136,7 @@ fn builder(op: &Operation) -> TokenStream {
         let ty = type_path(m.ty);
         if m.required { quote!(#name: #ty) } else { quote!(#name: ::std::option::Option<#ty>) }
     });
+    let getters = op.params.iter().filter(|p| p.required).map(getter);
     let setters = op.params.iter().filter(|p| !p.required).map(|p| setter(&p.name, &p.ty, &p.docs));
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| setter("body", &b.ty, &b.docs));
     let output = output_type(op);
@@ -152,6 +153,7 @@ fn builder(op: &Operation) -> TokenStream {
         }
 
         impl<'a> #builder<'a> {
+            #(#getters)*
             #body_setter
             #(#setters)*
 
@@ -176,6 +178,19 @@ fn builder(op: &Operation) -> TokenStream {
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
+        }
+    }
+}
+
+/// A required parameter, as given to the method (the job id of a waiter's results request, say).
+fn getter(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    let ty = type_path(&param.ty);
+    let docs = format!(" The `{}` this request is for.", param.wire_name);
+    quote! {
+        #[doc = #docs]
+        pub fn #name(&self) -> &#ty {
+            &self.#name
         }
     }
 }

@@ -200,7 +200,8 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
 /// Methods the hand-written runtime defines on the client, which operations must not shadow.
 const RUNTIME_METHODS: &[&str] = &["new", "builder", "execute", "base_url", "clone", "fmt"];
 /// Members of every request builder, which parameters must not shadow.
-const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_metadata", "into_future"];
+const BUILDER_MEMBERS: &[&str] =
+    &["client", "body", "send", "send_with_metadata", "into_future", "into_stream", "into_pages", "next_page", "wait_for_results"];
 
 struct OperationNames {
     method: String,

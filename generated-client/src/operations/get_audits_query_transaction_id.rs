@@ -33,6 +33,11 @@ pub struct GetAuditsQueryTransactionId<'a> {
 }
 
 impl<'a> GetAuditsQueryTransactionId<'a> {
+    /// The `transactionId` this request is for.
+    pub fn transaction_id(&self) -> &::std::string::String {
+        &self.transaction_id
+    }
+
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,

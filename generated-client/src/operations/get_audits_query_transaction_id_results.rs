@@ -43,6 +43,11 @@ pub struct GetAuditsQueryTransactionIdResults<'a> {
 }
 
 impl<'a> GetAuditsQueryTransactionIdResults<'a> {
+    /// The `transactionId` this request is for.
+    pub fn transaction_id(&self) -> &::std::string::String {
+        &self.transaction_id
+    }
+
     /// Indicates where to resume query results (not required for first page)
     pub fn cursor(
         mut self,
