@@ -8,7 +8,7 @@ use crate::model::{Model, TypeDef};
 use crate::settings::Settings;
 
 /// `src/lib.rs`.
-pub fn lib_rs(model: &Model, settings: &Settings) -> TokenStream {
+pub fn lib_rs(model: &Model) -> TokenStream {
     let mut docs = vec![format!("Typed async client for the {}, version {}.", model.info.title, model.info.version)];
     crate::docs::push_paragraph(&mut docs, model.info.docs.clone());
     crate::docs::push_paragraph(
@@ -30,7 +30,6 @@ pub fn lib_rs(model: &Model, settings: &Settings) -> TokenStream {
     let error_body = type_path(&model.error_body);
     let version = &model.info.version;
     let servers = &model.servers;
-    let _ = settings;
     let regions = (!model.regions.is_empty()).then(|| quote! {
         pub mod regions;
         pub use regions::Region;

@@ -41,7 +41,7 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
     let rust = |tokens: TokenStream| format!("{header}{}", format(tokens));
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, layout)));
-    files.insert("src/lib.rs".to_owned(), rust(crate_files::lib_rs(model, settings)));
+    files.insert("src/lib.rs".to_owned(), rust(crate_files::lib_rs(model)));
     files.insert("src/models/mod.rs".to_owned(), rust(crate_files::models_mod(&model.types)));
     for def in &model.types {
         files.insert(format!("src/models/{}.rs", def.module), rust(type_def(def)));

@@ -178,7 +178,8 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
     settings_sink.finish(model)
 }
 
-/// Names the generated `models` module holds besides the types (none today; reserved for growth).
+/// The `models` namespace: `Error` and `Result` are left free so that a schema cannot take names a
+/// reader expects to mean the crate's own.
 fn models_namespace() -> Namespace {
     Namespace::with_reserved(&["Error", "Result"])
 }
