@@ -229,8 +229,7 @@ fn send_body(op: &Operation) -> TokenStream {
         }
     });
     let decode = decode(op);
-    let method_idempotent = matches!(op.http_method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
-    let idempotent = (op.idempotent && !method_idempotent).then(|| quote!(request.mark_idempotent();));
+    let idempotent = op.marked_idempotent.then(|| quote!(request.mark_idempotent();));
     quote! {
         let mut request = crate::runtime::Request::new(::reqwest::Method::#method, #id);
         #idempotent

@@ -104,7 +104,7 @@ pub(crate) fn apply(model: &mut Model, settings: &Settings, sink: &mut Sink) {
     for (index, id) in settings.retry.idempotent.iter().enumerate() {
         let at = root.join("retry").join("idempotent").join(index);
         if let Some(op) = find_op(model, id, &at, sink) {
-            op.idempotent = true;
+            op.marked_idempotent = true;
         }
     }
     for (id, pagination) in &settings.pagination {

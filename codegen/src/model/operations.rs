@@ -40,8 +40,9 @@ pub struct Operation {
     pub docs: Vec<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// Safe to send twice: an idempotent method, or named in the settings.
-    pub idempotent: bool,
+    /// Named in the settings as safe to send twice although its method is not (the runtime knows which
+    /// methods are).
+    pub marked_idempotent: bool,
     /// How it pages, from the settings.
     pub pagination: Option<super::Pagination>,
     /// The job it starts, from the settings.
@@ -188,7 +189,7 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             output,
             docs,
             deprecated: operation.deprecated,
-            idempotent: matches!(method, "get" | "head" | "put" | "delete" | "options" | "trace"),
+            marked_idempotent: false,
             pagination: None,
             waiter: None,
             source: pointer,

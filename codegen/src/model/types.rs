@@ -107,16 +107,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
-        if !matches!(schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(_)) | SchemaKind::Type(openapiv3::Type::Object(_)) | SchemaKind::Any(_)) {
-            return self.primitive_or_array(schema, pointer, hint, sink);
-        }
-        let defines_type = match &schema.schema_kind {
-            SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
-            SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
-            SchemaKind::Any(any) => !any.properties.is_empty(),
-            _ => false,
-        };
-        if !defines_type {
+        if !defines_type(schema) {
             return self.primitive_or_array(schema, pointer, hint, sink);
         }
         let name = self.names.claim(naming::type_name(hint));
@@ -224,6 +215,16 @@ impl<'a> TypeBuilder<'a> {
                 Some(self.schema_type(schema.as_ref(), &pointer.join("additionalProperties"), hint, sink))
             }
         }
+    }
+}
+
+/// Whether an inline schema needs a named type of its own: a string enum, or an object with properties.
+fn defines_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::Any(any) => !any.properties.is_empty(),
+        _ => false,
     }
 }
 

@@ -27,11 +27,6 @@ impl RawResponse {
         Ok(Self { operation, status, headers, body })
     }
 
-    /// A response made from its parts, for tests of decoding.
-    pub fn from_parts(operation: &'static str, status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
-        Self { operation, status, headers, body }
-    }
-
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
