@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use audit_tests::{generate_fixture, snapshot_name, spec_files, workspace_root};
+use audit_tests::{assert_file_snapshots, generate_fixture, spec_files, workspace_root};
 use genesys_audit_codegen::{Generated, Layout, Settings};
 
 const ENUM_UNKNOWN_VALUE: &str = "enum-unknown-value.yaml";
@@ -67,9 +67,7 @@ fn field_type(text: &str, name: &str) -> String {
 fn assert_snapshots(spec: &str) {
     let generated = generate(spec);
     let stem = spec.strip_suffix(".yaml").expect("fixtures are YAML").replace('-', "_");
-    for (path, content) in spec_files(&generated) {
-        insta::assert_snapshot!(snapshot_name(&stem, path), content);
-    }
+    assert_file_snapshots!(&stem, spec_files(&generated));
 }
 
 #[test]

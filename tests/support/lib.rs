@@ -14,6 +14,11 @@ pub fn spec_fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures/specs").join(name)
 }
 
+/// A fixture settings file, by file name, under `tests/fixtures/settings/`.
+pub fn settings_fixture(name: &str) -> PathBuf {
+    workspace_root().join("tests/fixtures/settings").join(name)
+}
+
 /// A fixture data file, by file name, under `tests/fixtures/data/`.
 pub fn data_fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures/data").join(name)
@@ -37,6 +42,71 @@ pub fn spec_files(generated: &Generated) -> impl Iterator<Item = (&String, &Stri
 /// An insta snapshot name for a generated file: its path with `/` and `.` as `__`.
 pub fn snapshot_name(prefix: &str, path: &str) -> String {
     format!("{prefix}__{}", path.replace(['/', '.'], "_"))
+}
+
+/// Asserts one insta snapshot per file, named by [`snapshot_name`] under `prefix`, in the calling test's
+/// `snapshots/` folder; see [`check_file_snapshots`].
+#[macro_export]
+macro_rules! assert_file_snapshots {
+    ($prefix:expr, $files:expr) => {
+        $crate::check_file_snapshots(module_path!(), $prefix, $files, |name, content| {
+            ::insta::assert_snapshot!(name, content)
+        })
+    };
+}
+
+/// Runs `assert` (an insta assertion) for every file, then fails once, naming every file whose snapshot
+/// differs and every snapshot under `prefix` that no file has any more.
+///
+/// insta ends a test at its first failing assertion, which would show a reviewer one changed file per run;
+/// catching each failure lets one run write a `.snap.new` for every changed file. `module` is the calling
+/// test's `module_path!()`, which insta puts at the front of the snapshot file names.
+pub fn check_file_snapshots<'a>(
+    module: &str,
+    prefix: &str,
+    files: impl IntoIterator<Item = (&'a String, &'a String)>,
+    assert: impl Fn(String, &str),
+) {
+    let mut expected = std::collections::BTreeSet::new();
+    let mut differ = Vec::new();
+    for (path, content) in files {
+        let name = snapshot_name(prefix, path);
+        expected.insert(format!("{}__{name}.snap", module.replace("::", "__")));
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| assert(name, content))).is_err() {
+            differ.push(path.clone());
+        }
+    }
+    let gone = orphan_snapshots(module, prefix, &expected);
+    let mut problems = Vec::new();
+    if !differ.is_empty() {
+        problems.push(format!(
+            "{} generated files differ from their `{prefix}` snapshots (review the `.snap.new` files with `cargo insta review`):\n  {}",
+            differ.len(),
+            differ.join("\n  ")
+        ));
+    }
+    if !gone.is_empty() {
+        problems.push(format!(
+            "{} snapshots are of files no longer generated; delete them:\n  {}",
+            gone.len(),
+            gone.join("\n  ")
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The committed snapshots of `module` under `prefix` that are not among `expected` (file names).
+fn orphan_snapshots(module: &str, prefix: &str, expected: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let folder = workspace_root().join("tests/snapshots");
+    let start = format!("{}__{prefix}__", module.replace("::", "__"));
+    let entries = std::fs::read_dir(&folder).unwrap_or_else(|err| panic!("cannot read {}: {err}", folder.display()));
+    let mut gone: Vec<String> = entries
+        .map(|entry| entry.expect("read a snapshot entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(&start) && name.ends_with(".snap") && !expected.contains(name))
+        .map(|name| format!("tests/snapshots/{name}"))
+        .collect();
+    gone.sort();
+    gone
 }
 
 /// The README's Rust example, compiled as a doctest so that it stays true.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use genesys_audit_codegen::diff::{self, Class, Report};
-use genesys_audit_codegen::{Layout, Settings};
+use genesys_audit_codegen::{Layout, Settings, Stale};
 
 use crate::{CLIENT_DIR, SETTINGS, report};
 
@@ -58,11 +58,31 @@ fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
     let settings_text = set_crate_version(&settings_text, &version)?;
     std::fs::write(&settings_path, settings_text).map_err(|err| format!("error: {SETTINGS}: {err}"))?;
     let client = root.join(CLIENT_DIR);
+    let changed = generated.check(&client).map_err(|err| format!("error: cannot read {CLIENT_DIR}: {err}"))?;
     generated.write(&client).map_err(|err| format!("error: cannot write {CLIENT_DIR}: {err}"))?;
     let changelog = client.join(CHANGELOG);
     let existing = std::fs::read_to_string(&changelog).unwrap_or_default();
     std::fs::write(&changelog, prepend_entry(&existing, &version, &report)).map_err(|err| format!("error: {}: {err}", changelog.display()))?;
-    Ok(format!("bumped to {version} ({} change); see {CLIENT_DIR}/{CHANGELOG}", report.class.as_str()))
+    Ok(format!("bumped to {version} ({} change); see {CLIENT_DIR}/{CHANGELOG}\n{}", report.class.as_str(), review_hint(&changed)))
+}
+
+/// The command that shows the snapshot diffs of the current spec, one per generated file.
+pub const REVIEW_COMMAND: &str = "cargo insta test --review -p audit-tests --test spec_snapshots";
+
+/// Names the generated files a bump changed, then the one command that reviews their snapshots.
+fn review_hint(changed: &[Stale]) -> String {
+    let mut text = format!("{} generated files changed:\n", changed.len());
+    for file in changed {
+        let (what, path) = match file {
+            Stale::Missing(path) => ("added", path),
+            Stale::Changed(path) => ("changed", path),
+            Stale::Orphan(path) => ("removed", path),
+        };
+        text.push_str(&format!("  {what}: {CLIENT_DIR}/{}\n", path.display()));
+    }
+    text.push_str("review their snapshots (`cargo install cargo-insta` once), accepting only what you meant to change:\n");
+    text.push_str(&format!("  {REVIEW_COMMAND}"));
+    text
 }
 
 /// The next version after `current` for a change of `class`; below 1.0 a major change bumps the minor
@@ -136,7 +156,12 @@ mod tests {
         let settings = settings.replace(", \"postAuditsQueryRealtimeRelated\"", "");
         std::fs::write(root.join(SETTINGS), settings).unwrap();
         let fixture = crate::workspace_root().join("tests/fixtures/specs").join(spec);
-        std::fs::copy(fixture, root.join("spec/genesys-audit.openapi.yaml")).unwrap();
+        let spec_path = root.join("spec/genesys-audit.openapi.yaml");
+        std::fs::copy(fixture, &spec_path).unwrap();
+        let settings = Settings::load(&root.join(SETTINGS)).unwrap();
+        let text = std::fs::read_to_string(&spec_path).unwrap();
+        let generated = genesys_audit_codegen::generate_str(Path::new("spec/genesys-audit.openapi.yaml"), &text, &settings, Layout::WorkspaceMember).unwrap();
+        generated.write(&root.join(CLIENT_DIR)).unwrap();
         root
     }
 
@@ -144,7 +169,13 @@ mod tests {
     fn bump_from_121_to_242_is_major_and_writes_version_changelog_and_code() {
         let root = workspace("bump", "genesys-audit-121.0.0.openapi.yaml");
         let new = crate::workspace_root().join("tests/fixtures/specs/genesys-audit-242.0.0.openapi.yaml");
-        assert_eq!(bump(&root, &new).unwrap(), "bumped to 0.2.0 (major change); see generated-client/CHANGELOG.md");
+        let message = bump(&root, &new).unwrap();
+        assert!(message.starts_with("bumped to 0.2.0 (major change); see generated-client/CHANGELOG.md\n"), "{message}");
+        for line in ["  changed: generated-client/Cargo.toml", "  added: generated-client/src/operations/post_audits_query_realtime_related.rs", "  changed: generated-client/src/lib.rs"] {
+            assert!(message.lines().any(|l| l == line), "no {line:?} in:\n{message}");
+        }
+        assert!(!message.contains("src/models/detail.rs"), "an unchanged file is not named:\n{message}");
+        assert!(message.ends_with(&format!("\n  {REVIEW_COMMAND}")), "{message}");
         let settings = std::fs::read_to_string(root.join(SETTINGS)).unwrap();
         assert!(settings.contains("\nversion = \"0.2.0\"\n"), "{settings}");
         assert_eq!(std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap(), std::fs::read_to_string(&new).unwrap());

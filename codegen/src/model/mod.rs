@@ -134,7 +134,7 @@ pub struct Field {
 /// A string enum.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Enum {
-    /// The variants, in spec order.
+    /// The variants, sorted by wire value: the spec's order means nothing on the wire.
     pub variants: Vec<Variant>,
     /// The Rust name of the variant that keeps values this version does not know.
     pub unrecognized: String,

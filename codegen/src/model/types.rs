@@ -228,13 +228,16 @@ fn defines_type(schema: &Schema) -> bool {
     }
 }
 
+/// The variants of a string enum, sorted by wire value (byte order) and named in that order.
+///
+/// Upstream lists values in whatever order its tooling produces, and reorders them between releases; the
+/// order means nothing on the wire. Sorting keeps a variant where it is when others are reordered, so a
+/// bump's diff shows only values added or removed, and colliding names are claimed the same way each time.
 fn enumeration(values: &[Option<String>]) -> Enum {
     let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
-    let mut seen = std::collections::BTreeSet::new();
-    let variants = values
-        .iter()
-        .flatten()
-        .filter(|wire| seen.insert(wire.as_str()))
+    let sorted: std::collections::BTreeSet<&String> = values.iter().flatten().collect();
+    let variants = sorted
+        .into_iter()
         .map(|wire| Variant { name: names.claim(naming::type_name(wire)), wire_name: wire.clone() })
         .collect();
     Enum { variants, unrecognized: UNRECOGNIZED.to_owned() }
@@ -254,5 +257,30 @@ impl AsSchema for Schema {
 impl AsSchema for Box<Schema> {
     fn as_schema(&self) -> &Schema {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enumeration;
+
+    fn variants(values: &[&str]) -> Vec<(String, String)> {
+        let values: Vec<Option<String>> = values.iter().map(|v| Some((*v).to_owned())).collect();
+        enumeration(&values).variants.into_iter().map(|v| (v.name, v.wire_name)).collect()
+    }
+
+    #[test]
+    fn variants_are_sorted_by_wire_value_whatever_the_spec_order() {
+        let listed = variants(&["USER", "SYSTEM", "GENESYS_INTERNAL"]);
+        assert_eq!(listed, variants(&["SYSTEM", "GENESYS_INTERNAL", "USER"]));
+        let names: Vec<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["GenesysInternal", "System", "User"]);
+    }
+
+    #[test]
+    fn colliding_names_do_not_depend_on_the_spec_order() {
+        let expected = [("AB".to_owned(), "a-b".to_owned()), ("AB2".to_owned(), "a_b".to_owned())];
+        assert_eq!(variants(&["a_b", "a-b"]), expected);
+        assert_eq!(variants(&["a-b", "a_b", "a-b"]), expected, "a repeated value is one variant");
     }
 }

@@ -11,12 +11,12 @@
 )]
 #[non_exhaustive]
 pub enum AuditLogMessageLevel {
-    /// `USER`
-    User,
-    /// `SYSTEM`
-    System,
     /// `GENESYS_INTERNAL`
     GenesysInternal,
+    /// `SYSTEM`
+    System,
+    /// `USER`
+    User,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
 }
@@ -25,18 +25,18 @@ impl AuditLogMessageLevel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::User => "USER",
-            Self::System => "SYSTEM",
             Self::GenesysInternal => "GENESYS_INTERNAL",
+            Self::System => "SYSTEM",
+            Self::User => "USER",
             Self::Unrecognized(value) => value.as_str(),
         }
     }
 
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
-            "USER" => ::std::option::Option::Some(Self::User),
-            "SYSTEM" => ::std::option::Option::Some(Self::System),
             "GENESYS_INTERNAL" => ::std::option::Option::Some(Self::GenesysInternal),
+            "SYSTEM" => ::std::option::Option::Some(Self::System),
+            "USER" => ::std::option::Option::Some(Self::User),
             _ => ::std::option::Option::None,
         }
     }

@@ -11,10 +11,10 @@
 )]
 #[non_exhaustive]
 pub enum AuditLogMessageStatus {
-    /// `SUCCESS`
-    Success,
     /// `FAILURE`
     Failure,
+    /// `SUCCESS`
+    Success,
     /// `WARNING`
     Warning,
     /// A value this version does not know, kept as it was received.
@@ -25,8 +25,8 @@ impl AuditLogMessageStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Success => "SUCCESS",
             Self::Failure => "FAILURE",
+            Self::Success => "SUCCESS",
             Self::Warning => "WARNING",
             Self::Unrecognized(value) => value.as_str(),
         }
@@ -34,8 +34,8 @@ impl AuditLogMessageStatus {
 
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
             "FAILURE" => ::std::option::Option::Some(Self::Failure),
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
             "WARNING" => ::std::option::Option::Some(Self::Warning),
             _ => ::std::option::Option::None,
         }

@@ -11,16 +11,16 @@
 )]
 #[non_exhaustive]
 pub enum AuditQueryExecutionStatusResponseState {
+    /// `Cancelled`
+    Cancelled,
+    /// `Failed`
+    Failed,
     /// `Queued`
     Queued,
     /// `Running`
     Running,
     /// `Succeeded`
     Succeeded,
-    /// `Failed`
-    Failed,
-    /// `Cancelled`
-    Cancelled,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
 }
@@ -29,22 +29,22 @@ impl AuditQueryExecutionStatusResponseState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Cancelled => "Cancelled",
+            Self::Failed => "Failed",
             Self::Queued => "Queued",
             Self::Running => "Running",
             Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::Cancelled => "Cancelled",
             Self::Unrecognized(value) => value.as_str(),
         }
     }
 
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
+            "Cancelled" => ::std::option::Option::Some(Self::Cancelled),
+            "Failed" => ::std::option::Option::Some(Self::Failed),
             "Queued" => ::std::option::Option::Some(Self::Queued),
             "Running" => ::std::option::Option::Some(Self::Running),
             "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            "Cancelled" => ::std::option::Option::Some(Self::Cancelled),
             _ => ::std::option::Option::None,
         }
     }

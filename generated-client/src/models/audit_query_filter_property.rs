@@ -11,18 +11,18 @@
 )]
 #[non_exhaustive]
 pub enum AuditQueryFilterProperty {
-    /// `UserId`
-    UserId,
-    /// `TrusteeOrganizationId`
-    TrusteeOrganizationId,
-    /// `ClientId`
-    ClientId,
     /// `Action`
     Action,
-    /// `EntityType`
-    EntityType,
+    /// `ClientId`
+    ClientId,
     /// `EntityId`
     EntityId,
+    /// `EntityType`
+    EntityType,
+    /// `TrusteeOrganizationId`
+    TrusteeOrganizationId,
+    /// `UserId`
+    UserId,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
 }
@@ -31,26 +31,26 @@ impl AuditQueryFilterProperty {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::UserId => "UserId",
-            Self::TrusteeOrganizationId => "TrusteeOrganizationId",
-            Self::ClientId => "ClientId",
             Self::Action => "Action",
-            Self::EntityType => "EntityType",
+            Self::ClientId => "ClientId",
             Self::EntityId => "EntityId",
+            Self::EntityType => "EntityType",
+            Self::TrusteeOrganizationId => "TrusteeOrganizationId",
+            Self::UserId => "UserId",
             Self::Unrecognized(value) => value.as_str(),
         }
     }
 
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
-            "UserId" => ::std::option::Option::Some(Self::UserId),
+            "Action" => ::std::option::Option::Some(Self::Action),
+            "ClientId" => ::std::option::Option::Some(Self::ClientId),
+            "EntityId" => ::std::option::Option::Some(Self::EntityId),
+            "EntityType" => ::std::option::Option::Some(Self::EntityType),
             "TrusteeOrganizationId" => {
                 ::std::option::Option::Some(Self::TrusteeOrganizationId)
             }
-            "ClientId" => ::std::option::Option::Some(Self::ClientId),
-            "Action" => ::std::option::Option::Some(Self::Action),
-            "EntityType" => ::std::option::Option::Some(Self::EntityType),
-            "EntityId" => ::std::option::Option::Some(Self::EntityId),
+            "UserId" => ::std::option::Option::Some(Self::UserId),
             _ => ::std::option::Option::None,
         }
     }

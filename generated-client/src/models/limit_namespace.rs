@@ -9,18 +9,16 @@
 )]
 #[non_exhaustive]
 pub enum LimitNamespace {
-    /// `workforce.management`
-    WorkforceManagement,
     /// `agent.assistant`
     AgentAssistant,
+    /// `analytics`
+    Analytics,
     /// `analytics.agents`
     AnalyticsAgents,
     /// `analytics.alerting`
     AnalyticsAlerting,
     /// `analytics.data.extraction`
     AnalyticsDataExtraction,
-    /// `analytics`
-    Analytics,
     /// `analytics.realtime`
     AnalyticsRealtime,
     /// `analytics.reporting.settings`
@@ -147,6 +145,8 @@ pub enum LimitNamespace {
     SpeechIntegration,
     /// `supportability`
     Supportability,
+    /// `system`
+    System,
     /// `task.management`
     TaskManagement,
     /// `telephony.configuration`
@@ -167,12 +167,12 @@ pub enum LimitNamespace {
     Webchat,
     /// `webhooks`
     Webhooks,
+    /// `workforce.management`
+    WorkforceManagement,
     /// `workforce.management.agent.availability`
     WorkforceManagementAgentAvailability,
     /// `workforce.management.forecast`
     WorkforceManagementForecast,
-    /// `system`
-    System,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
 }
@@ -181,12 +181,11 @@ impl LimitNamespace {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::WorkforceManagement => "workforce.management",
             Self::AgentAssistant => "agent.assistant",
+            Self::Analytics => "analytics",
             Self::AnalyticsAgents => "analytics.agents",
             Self::AnalyticsAlerting => "analytics.alerting",
             Self::AnalyticsDataExtraction => "analytics.data.extraction",
-            Self::Analytics => "analytics",
             Self::AnalyticsRealtime => "analytics.realtime",
             Self::AnalyticsReportingSettings => "analytics.reporting.settings",
             Self::Architect => "architect",
@@ -250,6 +249,7 @@ impl LimitNamespace {
             Self::SpeechAndTextAnalytics => "speech.and.text.analytics",
             Self::SpeechIntegration => "speech.integration",
             Self::Supportability => "supportability",
+            Self::System => "system",
             Self::TaskManagement => "task.management",
             Self::TelephonyConfiguration => "telephony.configuration",
             Self::Usage => "usage",
@@ -260,27 +260,24 @@ impl LimitNamespace {
             Self::WebMessaging => "web.messaging",
             Self::Webchat => "webchat",
             Self::Webhooks => "webhooks",
+            Self::WorkforceManagement => "workforce.management",
             Self::WorkforceManagementAgentAvailability => {
                 "workforce.management.agent.availability"
             }
             Self::WorkforceManagementForecast => "workforce.management.forecast",
-            Self::System => "system",
             Self::Unrecognized(value) => value.as_str(),
         }
     }
 
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
-            "workforce.management" => {
-                ::std::option::Option::Some(Self::WorkforceManagement)
-            }
             "agent.assistant" => ::std::option::Option::Some(Self::AgentAssistant),
+            "analytics" => ::std::option::Option::Some(Self::Analytics),
             "analytics.agents" => ::std::option::Option::Some(Self::AnalyticsAgents),
             "analytics.alerting" => ::std::option::Option::Some(Self::AnalyticsAlerting),
             "analytics.data.extraction" => {
                 ::std::option::Option::Some(Self::AnalyticsDataExtraction)
             }
-            "analytics" => ::std::option::Option::Some(Self::Analytics),
             "analytics.realtime" => ::std::option::Option::Some(Self::AnalyticsRealtime),
             "analytics.reporting.settings" => {
                 ::std::option::Option::Some(Self::AnalyticsReportingSettings)
@@ -366,6 +363,7 @@ impl LimitNamespace {
             }
             "speech.integration" => ::std::option::Option::Some(Self::SpeechIntegration),
             "supportability" => ::std::option::Option::Some(Self::Supportability),
+            "system" => ::std::option::Option::Some(Self::System),
             "task.management" => ::std::option::Option::Some(Self::TaskManagement),
             "telephony.configuration" => {
                 ::std::option::Option::Some(Self::TelephonyConfiguration)
@@ -380,13 +378,15 @@ impl LimitNamespace {
             "web.messaging" => ::std::option::Option::Some(Self::WebMessaging),
             "webchat" => ::std::option::Option::Some(Self::Webchat),
             "webhooks" => ::std::option::Option::Some(Self::Webhooks),
+            "workforce.management" => {
+                ::std::option::Option::Some(Self::WorkforceManagement)
+            }
             "workforce.management.agent.availability" => {
                 ::std::option::Option::Some(Self::WorkforceManagementAgentAvailability)
             }
             "workforce.management.forecast" => {
                 ::std::option::Option::Some(Self::WorkforceManagementForecast)
             }
-            "system" => ::std::option::Option::Some(Self::System),
             _ => ::std::option::Option::None,
         }
     }

@@ -1,0 +1,137 @@
+//! Protects the spec-bump review as a user walks it, in a copy of the workspace: `cargo xtask bump` to
+//! `tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml` (the current spec, 242.0.0, with two values added
+//! to one enum, the values of another reordered, an optional field added and the version raised), then the
+//! snapshot tests. The pending snapshots must be exactly the generated files that changed, the bump must
+//! name the same files, and the enum's diff must hold only the added variants.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use audit_tests::{spec_fixture, workspace_root};
+
+/// The spec the copy is bumped to, relative to the workspace root.
+const NEXT_SPEC: &str = "tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml";
+/// The enum values the next spec adds to `Limit.namespace`, with their variant names.
+const ADDED_VALUES: [(&str, &str); 2] = [("analytics.insights", "AnalyticsInsights"), ("outbound.campaigns", "OutboundCampaigns")];
+/// What the workspace holds that the bump and the tests need; `target/` and pending snapshots stay behind.
+const COPIED: [&str; 8] = [".cargo", "Cargo.toml", "Cargo.lock", "spec", "codegen", "generated-client", "xtask", "tests"];
+/// The generated files the next spec changes: the crate version, the API version, the enum with new values
+/// and the struct with a new field. The enum whose values were only reordered is not among them.
+const CHANGED: [&str; 4] = ["Cargo.toml", "src/lib.rs", "src/models/detail.rs", "src/models/limit_namespace.rs"];
+
+#[test]
+fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
+    let root = workspace_root();
+    let spec = std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap();
+    let reference = std::fs::read_to_string(spec_fixture("genesys-audit-242.0.0.openapi.yaml")).unwrap();
+    assert!(spec == reference, "{NEXT_SPEC} is spec/ at 242.0.0 with a few changes; make it again from the spec in spec/ now");
+
+    let scratch = root.join("target/bump-review");
+    let copy = scratch.join("workspace");
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).expect("remove the previous copy");
+    }
+    for entry in COPIED {
+        copy_tree(&root.join(entry), &copy.join(entry));
+    }
+    let target_dir = scratch.join("target");
+
+    let bump = cargo(&copy, &target_dir, &["xtask", "bump", root.join(NEXT_SPEC).to_str().unwrap()]);
+    assert!(bump.status.success(), "cargo xtask bump failed:\n{}", String::from_utf8_lossy(&bump.stderr));
+    let message = String::from_utf8_lossy(&bump.stderr).into_owned();
+    assert!(message.starts_with("bumped to 0.1.1 (minor change)"), "{message}");
+    let named: BTreeSet<String> = message.lines().filter_map(|line| line.strip_prefix("  changed: generated-client/")).map(str::to_owned).collect();
+    assert_eq!(named, CHANGED.iter().map(|path| path.to_string()).collect(), "the files the bump names:\n{message}");
+    let review = message.lines().last().unwrap_or_default().trim();
+    assert_eq!(review, "cargo insta test --review -p audit-tests --test spec_snapshots", "{message}");
+
+    // The review command without its interactive part: the snapshot tests, writing `.snap.new` files.
+    let tests = cargo(&copy, &target_dir, &["test", "-p", "audit-tests", "--test", "spec_snapshots"]);
+    assert!(!tests.status.success(), "the snapshot tests pass after a bump that changed files:\n{}", text(&tests));
+    let snapshots = copy.join("tests/snapshots");
+    let pending = pending_snapshots(&snapshots);
+    let expected: BTreeSet<String> =
+        CHANGED.iter().map(|path| format!("spec_snapshots__current__{}.snap.new", path.replace(['/', '.'], "_"))).collect();
+    assert_eq!(pending, expected, "pending snapshots after the bump:\n{}", text(&tests));
+
+    let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_limit_namespace_rs");
+    assert!(removed.is_empty(), "the enum lost lines: {removed:#?}");
+    for line in &added {
+        let names_new_value = ADDED_VALUES.iter().any(|(wire, variant)| line.contains(wire) || line.contains(variant));
+        assert!(names_new_value, "the enum's diff holds a line that is not about an added value: {line:?}");
+    }
+    for (wire, variant) in ADDED_VALUES {
+        assert!(added.iter().any(|line| line.contains(&format!("Self::{variant} => \"{wire}\""))), "{wire} not added: {added:#?}");
+    }
+
+    let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_detail_rs");
+    assert!(removed.is_empty(), "the struct lost lines: {removed:#?}");
+    assert!(added.iter().any(|line| line.contains("pub entity_type: ::std::option::Option<::std::string::String>,")), "{added:#?}");
+}
+
+/// Runs cargo in the copy, offline, building in `target_dir`, with insta writing a `.snap.new` for each
+/// snapshot that differs (as it does outside CI) and nothing else of the caller's insta settings.
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("INSTA_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("INSTA_UPDATE", "new").output().expect("run cargo")
+}
+
+fn text(output: &Output) -> String {
+    format!("--- stdout\n{}\n--- stderr\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// Copies a file or a folder, leaving out build output and pending snapshots.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_file() {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap_or_else(|err| panic!("copy {}: {err}", from.display()));
+        return;
+    }
+    for entry in std::fs::read_dir(from).unwrap_or_else(|err| panic!("read {}: {err}", from.display())) {
+        let path: PathBuf = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "target" || name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
+            continue;
+        }
+        copy_tree(&path, &to.join(name));
+    }
+}
+
+fn pending_snapshots(folder: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".snap.new"))
+        .collect()
+}
+
+/// The lines the pending snapshot `name` removes from and adds to the committed one, by a line diff.
+fn changed_lines(folder: &Path, name: &str) -> (Vec<String>, Vec<String>) {
+    let old = snapshot_body(&folder.join(format!("{name}.snap")));
+    let new = snapshot_body(&folder.join(format!("{name}.snap.new")));
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed.push(change.value().trim_end().to_owned()),
+            similar::ChangeTag::Insert => added.push(change.value().trim_end().to_owned()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+/// A snapshot file's content, without insta's header.
+fn snapshot_body(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+    let body = text.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")).map(|(_, body)| body);
+    body.unwrap_or_else(|| panic!("{} has no insta header", path.display())).to_owned()
+}
