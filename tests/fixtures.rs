@@ -1,6 +1,7 @@
 //! Protects the generator's handling of one construct per small fixture spec in `tests/fixtures/specs/`:
 //! enums with unknown values, optional against required (and nullable) fields, array query parameters,
-//! names that are keywords or collide, recursive schemas and several success responses.
+//! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
+//! JSON, and operations without an `operationId` or without a success response.
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -19,6 +20,8 @@ const ARRAY_QUERY_PARAMETER: &str = "array-query-parameter.yaml";
 const KEYWORD_NAMES: &str = "keyword-names.yaml";
 const RECURSIVE_SCHEMA: &str = "recursive-schema.yaml";
 const MULTIPLE_SUCCESS_RESPONSES: &str = "multiple-success-responses.yaml";
+const NON_JSON_BODIES: &str = "non-json-bodies.yaml";
+const OPERATIONS_WITHOUT_IDS: &str = "operations-without-ids.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -28,6 +31,8 @@ const COMPILED: &[&str] = &[
     KEYWORD_NAMES,
     RECURSIVE_SCHEMA,
     MULTIPLE_SUCCESS_RESPONSES,
+    NON_JSON_BODIES,
+    OPERATIONS_WITHOUT_IDS,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -98,6 +103,60 @@ fn recursive_schema_files() {
 #[test]
 fn multiple_success_responses_files() {
     assert_snapshots(MULTIPLE_SUCCESS_RESPONSES);
+}
+
+#[test]
+fn non_json_bodies_files() {
+    assert_snapshots(NON_JSON_BODIES);
+}
+
+#[test]
+fn operations_without_ids_files() {
+    assert_snapshots(OPERATIONS_WITHOUT_IDS);
+}
+
+#[test]
+fn bodies_are_encoded_and_decoded_as_their_media_types_say() {
+    let generated = generate(NON_JSON_BODIES);
+    let expect = [
+        ("get_note", &["request.accept(\"text/plain; charset=utf-8\");", "200 => response.text(),"][..]),
+        ("put_note", &["request.text_body(\"text/plain\", &self.body);", "204 => response.empty(),"]),
+        ("download_file", &["request.accept(\"application/octet-stream\");", "200 => response.bytes(),"]),
+        ("upload_file", &["request.bytes_body(\"image/png\", &self.body);", "body: impl ::std::convert::Into<::bytes::Bytes>,"]),
+        ("create_file", &["request.multipart_body(&self.body);", "request.accept(\"application/vnd.example.file+json\");", "///   - `file`: a file, required"]),
+        ("create_token", &["request.form_body(&self.body)?;", "200 => response.decode(),"]),
+        ("get_report", &["200 => response.decode(),", "Answers with `application/json`. The API also offers `text/csv`"]),
+        ("render_report", &["request.bytes_body(\"application/xml\", body);", "Sent as `application/xml`. The API also offers `text/plain`", "request.accept(\"application/pdf\");"]),
+    ];
+    for (operation, lines) in expect {
+        let text = file(&generated, &format!("src/operations/{operation}.rs"));
+        for line in lines {
+            assert!(text.contains(line), "{operation}: no {line:?} in:\n{text}");
+        }
+    }
+    let get_report = file(&generated, "src/operations/get_report.rs");
+    assert!(!get_report.contains("request.accept("), "JSON alone is the default Accept:\n{get_report}");
+}
+
+#[test]
+fn operations_without_an_id_or_a_success_response_still_generate() {
+    let generated = generate(OPERATIONS_WITHOUT_IDS);
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "operations-without-ids.yaml#/paths/~1/get: operation has no operationId: named `get_root` from its method and path",
+            "operations-without-ids.yaml#/paths/~1pets~1{petId}/get: operation has no operationId: named `get_pets_by_pet_id` from its method and path",
+        ]
+    );
+    let get = file(&generated, "src/operations/get_pets_by_pet_id.rs");
+    assert!(get.contains("200..=299 => response.decode(),"), "only a `default` response: any 2xx is its type:\n{get}");
+    assert!(get.contains("verbose: impl ::std::convert::Into<bool>,"), "the operation's required `verbose` overrides the path's:\n{get}");
+    let delete = file(&generated, "src/operations/delete_pet.rs");
+    assert!(delete.contains("#[deprecated"), "{delete}");
+    assert!(delete.contains("200..=299 => response.empty(),"), "only error responses: any 2xx is `()`:\n{delete}");
+    let root = file(&generated, "src/operations/get_root.rs");
+    assert!(root.contains("200..=299 => response.decode(),"), "a 2XX range:\n{root}");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod auth;
 mod client;
 mod error;
+mod multipart;
 pub mod paginate;
 mod request;
 mod response;
@@ -17,6 +18,7 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use retry::RetryPolicy;
 pub use wait::WaitOptions;
 pub use error::{ApiError, DecodeError, Error};
+pub use multipart::Multipart;
 pub use request::Request;
 pub use response::{CORRELATION_ID_HEADER, RawResponse, Response};
 pub use value::{ParamValue, UnrecognizedValue, deserialize_str};

@@ -1,10 +1,15 @@
-//! A request as generated code describes it: method, path segments, query, headers and JSON body.
+//! A request as generated code describes it: method, path segments, query, headers and body.
 
+use bytes::Bytes;
 use reqwest::Url;
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::error::Error;
+use super::multipart::Multipart;
 use super::value::ParamValue;
+
+/// What a request asks for when its operation does not say: JSON.
+const JSON: &str = "application/json";
 
 /// A request under construction. Generated operations fill it in; [`Client::execute`](super::Client::execute)
 /// sends it. Problems with arguments (an empty path parameter, a header value that cannot be sent) are
@@ -16,7 +21,9 @@ pub struct Request {
     segments: Vec<String>,
     query: Vec<(&'static str, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    body: Option<Vec<u8>>,
+    accept: HeaderValue,
+    /// The body and its `Content-Type`; kept encoded, so that a retry sends the same bytes.
+    body: Option<(HeaderValue, Bytes)>,
     problems: Vec<String>,
     idempotent: bool,
 }
@@ -32,6 +39,7 @@ impl Request {
             segments: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            accept: HeaderValue::from_static(JSON),
             body: None,
             problems: Vec::new(),
         }
@@ -102,16 +110,84 @@ impl Request {
         self.header(name, joined.join(",").as_str());
     }
 
-    /// Sets the JSON body.
-    pub fn json_body<E>(&mut self, body: &impl serde::Serialize) -> Result<(), Error<E>> {
+    /// Sets the media types the operation answers with, for the `Accept` header (JSON unless set).
+    pub fn accept(&mut self, media_types: &'static str) {
+        match HeaderValue::from_str(media_types) {
+            Ok(value) => self.accept = value,
+            Err(_) => self.problems.push(format!("media types {media_types:?} cannot be sent in `Accept`")),
+        }
+    }
+
+    /// The `Accept` header's value.
+    pub(crate) fn accepted(&self) -> &HeaderValue {
+        &self.accept
+    }
+
+    /// Sets the body: `body` as JSON, sent as `media_type` (`application/json` or a vendor JSON type).
+    pub fn json_body<E>(&mut self, media_type: &'static str, body: &impl serde::Serialize) -> Result<(), Error<E>> {
         let bytes = serde_json::to_vec(body).map_err(|source| Error::Encode { operation: self.operation, source })?;
-        self.body = Some(bytes);
+        self.set_body(media_type, Bytes::from(bytes));
         Ok(())
     }
 
-    /// The JSON body, if one is set.
+    /// Sets the body: text, sent as `media_type` (a `text/*` type).
+    pub fn text_body(&mut self, media_type: &'static str, body: &str) {
+        self.set_body(media_type, Bytes::copy_from_slice(body.as_bytes()));
+    }
+
+    /// Sets the body: bytes as they are, sent as `media_type`.
+    pub fn bytes_body(&mut self, media_type: &'static str, body: &Bytes) {
+        self.set_body(media_type, body.clone());
+    }
+
+    /// Sets the body: the members of `body` (an object) as `application/x-www-form-urlencoded` fields.
+    /// Arrays repeat their field once per item; absent and `null` members are left out; nested objects
+    /// are sent as JSON text, since the form encoding has no way to nest.
+    pub fn form_body<E>(&mut self, body: &impl serde::Serialize) -> Result<(), Error<E>> {
+        let value = serde_json::to_value(body).map_err(|source| Error::Encode { operation: self.operation, source })?;
+        let serde_json::Value::Object(members) = value else {
+            self.problems.push("a form body must be an object".to_owned());
+            return Ok(());
+        };
+        let mut pairs = Vec::new();
+        for (name, value) in members {
+            match value {
+                serde_json::Value::Array(items) => pairs.extend(items.into_iter().filter_map(form_value).map(|v| (name.clone(), v))),
+                other => pairs.extend(form_value(other).map(|v| (name.clone(), v))),
+            }
+        }
+        // The `url` crate reqwest already uses writes `application/x-www-form-urlencoded` exactly.
+        let mut url = Url::parse("http://form.invalid/").expect("a constant, valid URL");
+        url.query_pairs_mut().extend_pairs(pairs);
+        let encoded = url.query().unwrap_or_default().to_owned();
+        self.set_body("application/x-www-form-urlencoded", Bytes::from(encoded));
+        Ok(())
+    }
+
+    /// Sets the body: `parts` as `multipart/form-data`.
+    pub fn multipart_body(&mut self, parts: &Multipart) {
+        let (content_type, body) = parts.encode();
+        match HeaderValue::from_str(&content_type) {
+            Ok(value) => self.body = Some((value, body)),
+            Err(_) => self.problems.push(format!("content type {content_type:?} cannot be sent")),
+        }
+    }
+
+    fn set_body(&mut self, media_type: &'static str, body: Bytes) {
+        match HeaderValue::from_str(media_type) {
+            Ok(value) => self.body = Some((value, body)),
+            Err(_) => self.problems.push(format!("content type {media_type:?} cannot be sent")),
+        }
+    }
+
+    /// The encoded body, if one is set.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        self.body.as_ref().map(|(_, body)| body.as_ref())
+    }
+
+    /// The body with its `Content-Type`, if one is set.
+    pub(crate) fn body_with_type(&self) -> Option<(&HeaderValue, &Bytes)> {
+        self.body.as_ref().map(|(content_type, body)| (content_type, body))
     }
 
     /// The full URL under `base`: its path, then the segments (percent-encoded), then the query.
@@ -137,5 +213,15 @@ impl Request {
     /// The headers set so far.
     pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
         &self.headers
+    }
+}
+
+/// A form field's text: strings as they are, numbers and booleans as JSON writes them, objects and nested
+/// arrays as JSON text; `None` for `null`.
+fn form_value(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text),
+        other => Some(other.to_string()),
     }
 }

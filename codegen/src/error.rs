@@ -99,24 +99,43 @@ impl Diagnostics {
 }
 
 /// Collects diagnostics for one file while a pass walks it.
+///
+/// Warnings are kept apart: they say what the generator chose where the spec left it open (a name for an
+/// operation without an `operationId`, say), and never stop it.
 #[derive(Debug)]
 pub(crate) struct Sink {
     file: PathBuf,
     found: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Sink {
     pub(crate) fn new(file: &Path) -> Self {
-        Self { file: file.to_path_buf(), found: Vec::new() }
+        Self { file: file.to_path_buf(), found: Vec::new(), warnings: Vec::new() }
+    }
+
+    fn at(&self, pointer: &Pointer, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { file: self.file.clone(), location: Location::Pointer(pointer.clone()), message: message.into() }
     }
 
     /// Records a problem at `pointer`.
     pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.found.push(Diagnostic {
-            file: self.file.clone(),
-            location: Location::Pointer(pointer.clone()),
-            message: message.into(),
-        });
+        let diagnostic = self.at(pointer, message);
+        self.found.push(diagnostic);
+    }
+
+    /// Records a warning at `pointer`.
+    pub(crate) fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        let diagnostic = self.at(pointer, message);
+        self.warnings.push(diagnostic);
+    }
+
+    /// The warnings recorded so far, sorted by place, leaving none behind.
+    pub(crate) fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort();
+        warnings.dedup();
+        warnings
     }
 
     /// `Ok(value)` when nothing was recorded, every recorded problem otherwise.

@@ -1,5 +1,5 @@
-//! Generates the typed Rust client of the Genesys Cloud audit API (or of any OpenAPI 3.0 description
-//! within the supported subset) from its spec.
+//! Generates the typed Rust client of the Genesys Cloud audit API (or of any OpenAPI 3.0 or 3.1
+//! description within the supported subset) from its spec.
 //!
 //! One direction: [`load`] the spec, build the [`model`] (every Rust name chosen by [`naming`] beside its
 //! wire name, `$ref`s resolved), emit tokens with `quote`, format them with `prettyplease`, and write or
@@ -27,6 +27,9 @@ pub use settings::Settings;
 pub struct Generated {
     /// File contents by relative path (`/`-separated).
     pub files: BTreeMap<String, String>,
+    /// What the generator chose where the spec left it open (the name of an operation without an
+    /// `operationId`, say), one line each, to show the user; the files are complete either way.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file whose committed content differs from what the generator writes now.
@@ -83,7 +86,7 @@ pub fn diff_specs(old: &Path, new: &Path) -> Result<diff::Report, Diagnostics> {
 fn generate_document(doc: &load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
     let model = model::build(doc, settings)?;
     let spec_name = doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    Ok(Generated { files: emit::emit(&model, settings, &spec_name, layout) })
+    Ok(Generated { files: emit::emit(&model, settings, &spec_name, layout), warnings: model.warnings.clone() })
 }
 
 /// The first line every generated file starts with (after `//` or `#`).

@@ -1,10 +1,15 @@
 //! Load: the spec file as text, then as `openapiv3::OpenAPI` and as a raw JSON value for pointer look-ups.
+//! A 3.1 document is first converted to 3.0 ([`downconvert`]), as `openapiv3` models 3.0 only.
 
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
 use crate::error::{Diagnostic, Diagnostics, Location, Pointer};
+
+/// OpenAPI 3.1 to 3.0, kept beside this module so that `lib.rs` need not name it.
+#[path = "downconvert.rs"]
+mod downconvert;
 
 /// A parsed spec document.
 #[derive(Debug)]
@@ -37,11 +42,27 @@ pub fn parse(path: &Path, text: &str) -> Result<Document, Diagnostics> {
         let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
         one(path, Location::LineColumn { line, column }, format!("invalid YAML: {}", first_line(&err.to_string())))
     })?;
-    let raw = to_json(&yaml);
+    let mut raw = to_json(&yaml);
     check_version(path, &raw)?;
-    let api: OpenAPI = serde_path_to_error::deserialize(yaml).map_err(|err| {
+    let api = if downconvert::is_3_1(&raw) {
+        downconvert::downconvert(path, &mut raw)?;
+        typed(path, &raw, &raw)?
+    } else {
+        typed(path, &raw, yaml)?
+    };
+    Ok(Document { path: path.to_path_buf(), api, raw })
+}
+
+/// Deserializes the typed document from `from`, the same document as `raw` (YAML, or the converted JSON of a
+/// 3.1 document); on failure, `raw` is searched for the innermost objects that fail.
+fn typed<'de, D: serde::Deserializer<'de>>(
+    path: &Path,
+    raw: &serde_json::Value,
+    from: D,
+) -> Result<OpenAPI, Diagnostics> {
+    serde_path_to_error::deserialize(from).map_err(|err| {
         // openapiv3 flattens extensions into most objects, which hides the path below them; narrow it down.
-        let mut found = narrow::locate(&raw);
+        let mut found = narrow::locate(raw);
         if found.is_empty() {
             found.push((pointer_of(err.path()), err.inner().to_string()));
         }
@@ -54,8 +75,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Document, Diagnostics> {
             })
             .collect();
         Diagnostics(diagnostics)
-    })?;
-    Ok(Document { path: path.to_path_buf(), api, raw })
+    })
 }
 
 /// Finds the innermost objects that fail to parse, by parsing the parts of the document one by one.
@@ -155,12 +175,17 @@ mod narrow {
     }
 }
 
+/// Accepts the versions this generator reads: 3.0.x, and 3.1.x by conversion.
 fn check_version(path: &Path, raw: &serde_json::Value) -> Result<(), Diagnostics> {
     let pointer = Pointer::root().join("openapi");
     match raw.get("openapi").and_then(serde_json::Value::as_str) {
-        Some(version) if version.starts_with("3.0.") => Ok(()),
-        Some(version) => Err(one(path, Location::Pointer(pointer), format!("unsupported OpenAPI version {version:?}: expected 3.0.x"))),
-        None => Err(one(path, Location::Pointer(pointer), "missing `openapi` version field: expected 3.0.x")),
+        Some(version) if version.starts_with("3.0.") || version.starts_with("3.1.") => Ok(()),
+        Some(version) => Err(one(
+            path,
+            Location::Pointer(pointer),
+            format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
+        )),
+        None => Err(one(path, Location::Pointer(pointer), "missing `openapi` version field: expected 3.0.x or 3.1.x")),
     }
 }
 
@@ -226,7 +251,82 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let err = parse(Path::new("s.json"), r#"{"openapi": "3.1.0", "info": {}, "paths": {}}"#).unwrap_err();
-        assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.1.0\": expected 3.0.x");
+        let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#).unwrap_err();
+        assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
+        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#).unwrap_err();
+        assert_eq!(err.to_string(), "s.json#/openapi: missing `openapi` version field: expected 3.0.x or 3.1.x");
+    }
+
+    #[test]
+    fn openapi_3_1_is_converted_to_3_0() {
+        let text = r##"openapi: 3.1.0
+info: {title: t, version: '1', license: {name: MIT, identifier: MIT}}
+webhooks:
+  ping: {post: {responses: {'200': {description: ok}}}}
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: [integer, 'null'], exclusiveMinimum: 0}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/Pet', description: the pet, readOnly: true}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        kind: {const: cat}
+        name: {type: [string, 'null'], examples: [Tom]}
+        owner: {$ref: '#/components/schemas/Owner', description: who feeds it}
+    Owner: {type: object}
+"##;
+        let doc = parse(Path::new("s.yaml"), text).unwrap();
+        let raw = |pointer: &str| doc.raw.pointer(pointer).cloned();
+        assert_eq!(raw("/openapi"), Some(serde_json::json!("3.0.3")));
+        assert_eq!(raw("/webhooks"), None);
+        assert_eq!(raw("/info/license/identifier"), None);
+        assert_eq!(raw("/components/schemas/Pet/properties/kind/enum"), Some(serde_json::json!(["cat"])));
+        assert_eq!(raw("/components/schemas/Pet/properties/name/nullable"), Some(serde_json::json!(true)));
+        assert_eq!(raw("/components/schemas/Pet/properties/name/example"), Some(serde_json::json!("Tom")));
+        let owner = Pointer::root().join("components").join("schemas").join("Pet").join("properties").join("owner");
+        assert_eq!(doc.raw_str(&owner.join("description")), Some("who feeds it"));
+        let body = "/paths/~1pets/get/responses/200/content/application~1json/schema";
+        assert_eq!(raw(&format!("{body}/allOf/0/$ref")), Some(serde_json::json!("#/components/schemas/Pet")));
+
+        assert_eq!(doc.api.openapi, "3.0.3");
+        let schemas = &doc.api.components.as_ref().unwrap().schemas;
+        let openapiv3::ReferenceOr::Item(pet) = &schemas["Pet"] else { panic!("Pet is a reference") };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &pet.schema_kind else { panic!("{pet:?}") };
+        let openapiv3::ReferenceOr::Item(name) = &object.properties["name"] else { panic!("name is a reference") };
+        assert!(name.schema_data.nullable);
+        let openapiv3::ReferenceOr::Item(kind) = &object.properties["kind"] else { panic!("kind is a reference") };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::String(kind)) = &kind.schema_kind else { panic!("{kind:?}") };
+        assert_eq!(kind.enumeration, [Some("cat".to_owned())]);
+        assert!(matches!(object.properties["owner"], openapiv3::ReferenceOr::Reference { .. }));
+        let (_, _, operation) = doc.api.operations().next().unwrap();
+        let openapiv3::ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(limit)) =
+            &operation.parameters[0].as_item().unwrap().parameter_data_ref().format
+        else {
+            panic!("limit has no schema")
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Integer(limit)) = &limit.schema_kind else {
+            panic!("{limit:?}")
+        };
+        assert_eq!((limit.minimum, limit.exclusive_minimum), (Some(0), true));
+    }
+
+    #[test]
+    fn openapi_3_1_constructs_3_0_lacks_are_refused() {
+        let text =
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {prefixItems: [{}]}\n";
+        let err = parse(Path::new("spec.yaml"), text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "spec.yaml#/components/schemas/Pet/prefixItems: \
+             unsupported OpenAPI 3.1 construct `prefixItems`: 3.0 cannot express it"
+        );
     }
 }

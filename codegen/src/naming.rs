@@ -28,6 +28,20 @@ pub fn value_name(wire: &str) -> String {
     finish(ascii_words(wire).to_snake_case(), "x_", "value")
 }
 
+/// The name of an operation without an `operationId`, from its method and path: the method, then each path
+/// segment, a `{parameter}` as `by` and its name, in snake case (`get /pets/{petId}` → `get_pets_by_pet_id`,
+/// `get /` → `get_root`). It changes only when the method or the path does.
+pub fn route_name(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_owned()];
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        words.push(segment.replace('{', " by ").replace('}', " "));
+    }
+    if words.len() == 1 {
+        words.push("root".to_owned());
+    }
+    value_name(&words.join(" "))
+}
+
 /// Replaces what cannot stand in an identifier, so that heck sees only ASCII words.
 fn ascii_words(wire: &str) -> String {
     let mut out = String::with_capacity(wire.len());
@@ -100,6 +114,15 @@ mod tests {
         assert_eq!(value_name("pageSize"), "page_size");
         assert_eq!(value_name("ININ-Correlation-Id"), "inin_correlation_id");
         assert_eq!(value_name("selfUri"), "self_uri");
+    }
+
+    #[test]
+    fn operations_without_an_id_are_named_from_method_and_path() {
+        assert_eq!(route_name("get", "/pets/{petId}"), "get_pets_by_pet_id");
+        assert_eq!(route_name("post", "/api/v2/users/{userId}/roles"), "post_api_v2_users_by_user_id_roles");
+        assert_eq!(route_name("get", "/"), "get_root");
+        assert_eq!(route_name("delete", "/files/{name}.json"), "delete_files_by_name_json");
+        assert_eq!(route_name("patch", "/a-b/c_d/{x-id}"), "patch_a_b_c_d_by_x_id");
     }
 
     #[test]

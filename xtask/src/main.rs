@@ -112,6 +112,9 @@ fn codegen(args: &CodegenArgs) -> Result<(), String> {
             (generated, PathBuf::from(CLIENT_DIR), "workspace crate")
         }
     };
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
     if args.check {
         return check(&generated, &out);
     }
@@ -166,12 +169,12 @@ mod tests {
     fn bad_spec_is_one_line_with_file_and_pointer() {
         let dir = temp_dir("bad-spec");
         let spec = dir.join("bad.yaml");
-        std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /api/v2/audits/query:\n    post: {responses: {'200': {description: ok}}}\n").unwrap();
+        std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /api/v2/audits/{id}:\n    post: {operationId: p, responses: {'200': {description: ok}}}\n").unwrap();
         let out = dir.join("out");
         let err = run(&args(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])).unwrap_err();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.starts_with("error: "), "{err}");
-        assert!(err.ends_with("bad.yaml#/paths/~1api~1v2~1audits~1query/post: operation has no operationId"), "{err}");
+        assert!(err.ends_with("bad.yaml#/paths/~1api~1v2~1audits~1{id}/post: path parameter \"id\" is not declared"), "{err}");
         assert!(!out.exists(), "nothing is written for a bad spec");
     }
 

@@ -131,6 +131,8 @@ pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
 
 /// The generated crate's dependencies, each with the reason a user inherits it.
 const DEPENDENCIES: &[(&str, &str)] = &[
+    // Binary bodies; reqwest is built on it already.
+    ("bytes", r#""1""#),
     // `date-time` fields.
     ("chrono", r#"{ version = "0.4.40", default-features = false, features = ["std", "serde"] }"#),
     // Full jitter for retry backoff.

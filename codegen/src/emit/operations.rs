@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{argument, doc_attrs, ident, inner_doc_attrs, type_path};
-use crate::model::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Segment, Success};
+use crate::model::{Body, Encoding, Operation, Output, Param, ParamLocation, QueryStyle, Segment, StatusMatch, Success};
 
 pub fn emit(op: &Operation) -> TokenStream {
     let module_docs = inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
@@ -113,6 +113,8 @@ fn argument_docs(op: &Operation) -> Vec<String> {
         .collect();
     if let Some(body @ Body { required: true, .. }) = &op.body {
         lines.push(bullet("`body` (the request body)", &body.docs));
+        // The rest of the body's docs (its media type, a multipart body's parts) stay under its bullet.
+        lines.extend(body.docs.iter().skip(1).map(|line| if line.is_empty() { String::new() } else { format!("  {line}") }));
     }
     lines
 }
@@ -223,22 +225,53 @@ fn send_body(op: &Operation) -> TokenStream {
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(send_param);
     let body = op.body.as_ref().map(|body| {
         if body.required {
-            quote!(request.json_body(&self.body)?;)
+            set_body(body, quote!(&self.body))
         } else {
-            quote!(if let ::std::option::Option::Some(body) = &self.body { request.json_body(body)?; })
+            let set = set_body(body, quote!(body));
+            quote!(if let ::std::option::Option::Some(body) = &self.body { #set })
         }
     });
     let decode = decode(op);
     let idempotent = op.marked_idempotent.then(|| quote!(request.mark_idempotent();));
+    let accept = accept(op).map(|media| quote!(request.accept(#media);));
+    // A request to `/` with nothing to add is sent as it is made.
+    let unchanged = op.segments.is_empty() && op.params.is_empty() && body.is_none() && idempotent.is_none() && accept.is_none();
+    let binding = if unchanged { quote!(request) } else { quote!(mut request) };
     quote! {
-        let mut request = crate::runtime::Request::new(::reqwest::Method::#method, #id);
+        let #binding = crate::runtime::Request::new(::reqwest::Method::#method, #id);
         #idempotent
+        #accept
         #(#segments)*
         #(#params)*
         #body
         let response = self.client.execute(request).await?;
         #decode
     }
+}
+
+/// The runtime call that encodes the body `value` (a reference) as its media type says.
+fn set_body(body: &Body, value: TokenStream) -> TokenStream {
+    let media = body.media.media_type.as_str();
+    match body.media.encoding {
+        Encoding::Json => quote!(request.json_body(#media, #value)?;),
+        Encoding::Text => quote!(request.text_body(#media, #value);),
+        Encoding::Binary => quote!(request.bytes_body(#media, #value);),
+        Encoding::Form => quote!(request.form_body(#value)?;),
+        Encoding::Multipart => quote!(request.multipart_body(#value);),
+    }
+}
+
+/// The `Accept` header of an operation whose success bodies are not all `application/json` (the runtime's
+/// default): their media types.
+fn accept(op: &Operation) -> Option<String> {
+    let successes: Vec<&Success> = match &op.output {
+        Output::Single(success) => vec![success],
+        Output::Cases { cases, .. } => cases.iter().collect(),
+    };
+    let mut media: Vec<&str> = successes.iter().filter_map(|s| s.media.as_ref()).map(|m| m.media_type.as_str()).collect();
+    media.sort_unstable();
+    media.dedup();
+    (!media.iter().all(|m| *m == "application/json")).then(|| media.join(", "))
 }
 
 fn send_param(param: &Param) -> TokenStream {
@@ -263,7 +296,7 @@ fn send_param(param: &Param) -> TokenStream {
 fn decode(op: &Operation) -> TokenStream {
     let arms = match &op.output {
         Output::Single(success) => {
-            let status = proc_macro2::Literal::u16_unsuffixed(success.status);
+            let status = status_pattern(success.status);
             let decode = decode_call(success);
             vec![quote!(#status => #decode,)]
         }
@@ -272,7 +305,7 @@ fn decode(op: &Operation) -> TokenStream {
             cases
                 .iter()
                 .map(|success| {
-                    let status = proc_macro2::Literal::u16_unsuffixed(success.status);
+                    let status = status_pattern(success.status);
                     let variant = ident(&success.variant);
                     let decode = decode_call(success);
                     let wrap = if success.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
@@ -289,8 +322,29 @@ fn decode(op: &Operation) -> TokenStream {
     }
 }
 
+/// The match pattern of the statuses a success response stands for.
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    let range = |first: u16| {
+        let (low, high) = (proc_macro2::Literal::u16_unsuffixed(first), proc_macro2::Literal::u16_unsuffixed(first + 99));
+        quote!(#low..=#high)
+    };
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(hundreds) => range(hundreds * 100),
+        StatusMatch::AnySuccess => range(200),
+    }
+}
+
 fn decode_call(success: &Success) -> TokenStream {
-    if success.ty.is_some() { quote!(response.decode()) } else { quote!(response.empty()) }
+    match success.media.as_ref().map(|media| media.encoding) {
+        _ if success.ty.is_none() => quote!(response.empty()),
+        Some(Encoding::Text) => quote!(response.text()),
+        Some(Encoding::Binary) => quote!(response.bytes()),
+        _ => quote!(response.decode()),
+    }
 }
 
 fn output_enum(op: &Operation) -> Option<TokenStream> {

@@ -46,6 +46,8 @@ pub fn type_path(ty: &Type) -> TokenStream {
             let name = ident(name);
             quote!(crate::models::#name)
         }
+        Type::Bytes => quote!(::bytes::Bytes),
+        Type::Multipart => quote!(crate::runtime::Multipart),
     }
 }
 

@@ -185,7 +185,7 @@ impl Ctx<'_> {
             Output::Single(success) => success.ty.clone().map(|ty| (PageSource::Output, ty)),
             Output::Cases { name, cases } => cases
                 .iter()
-                .find(|c| (200..300).contains(&c.status) && c.ty.is_some())
+                .find(|c| c.status.is_success() && c.ty.is_some())
                 .and_then(|c| Some((PageSource::Variant(name.clone(), c.variant.clone()), c.ty.clone()?))),
         };
         if found.is_none() {

@@ -11,7 +11,9 @@ use crate::naming::Namespace;
 use crate::settings::Settings;
 
 pub use extras::{FieldRef, PageSource, Pagination, Region, Waiter};
-pub use operations::{Body, Operation, Output, Param, ParamLocation, QueryStyle, Segment, Success};
+pub use operations::{
+    Body, Encoding, Media, Operation, Output, Param, ParamLocation, QueryStyle, Segment, StatusMatch, Success,
+};
 
 /// The whole API as the emitter sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +30,8 @@ pub struct Model {
     pub error_body: Type,
     /// The regions from the settings.
     pub regions: Vec<Region>,
+    /// What the generator chose where the spec left it open, to show the user; never an error.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// What `info` says.
@@ -68,6 +72,10 @@ pub enum Type {
     Map(Box<Type>),
     /// A named type, by its Rust name.
     Named(String),
+    /// Bytes as they are: a body of a binary media type.
+    Bytes,
+    /// The parts of a `multipart/form-data` body, which the caller adds.
+    Multipart,
 }
 
 /// A named type: a component schema, or an inline enum or object given a name from where it stands.
@@ -171,6 +179,7 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
         operations,
         error_body,
         regions: Vec::new(),
+        warnings: sink.take_warnings(),
     };
     let mut model = sink.finish(model)?;
     let mut settings_sink = Sink::new(&settings.path);

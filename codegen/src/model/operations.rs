@@ -16,7 +16,8 @@ use crate::naming::{self, Namespace};
 /// One operation: a method on the client and a request builder type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
-    /// `operationId` as the spec writes it.
+    /// `operationId` as the spec writes it, or, when it has none, the name made from the method and path
+    /// ([`naming::route_name`]).
     pub operation_id: String,
     /// The client method, snake case of the `operationId`.
     pub method_name: String,
@@ -99,15 +100,59 @@ pub enum QueryStyle {
     CommaSeparated,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
     /// Its type.
     pub ty: Type,
+    /// The media type it is sent as, and how it is encoded.
+    pub media: Media,
     /// A method argument when required, a setter when not.
     pub required: bool,
     /// Rustdoc lines.
     pub docs: Vec<String>,
+}
+
+/// The media type a body is sent or received as, chosen among those the spec offers: JSON when offered,
+/// else the first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    /// The media type as the spec writes it (`application/json`, `text/plain; charset=utf-8`, ...).
+    pub media_type: String,
+    /// How a body of that type is encoded.
+    pub encoding: Encoding,
+    /// The other media types the spec offers, not used.
+    pub others: Vec<String>,
+}
+
+/// How a body is encoded, by its media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/json`, `application/*+json` or `*/*`: the schema's type as JSON.
+    Json,
+    /// `text/*`: a `String`.
+    Text,
+    /// `application/x-www-form-urlencoded`: the schema's object as form fields.
+    Form,
+    /// `multipart/form-data`: parts the caller adds.
+    Multipart,
+    /// Any other media type (`application/octet-stream`, `image/png`, ...): the bytes as they are.
+    Binary,
+}
+
+impl Encoding {
+    /// The encoding of a media type (parameters such as `charset` aside).
+    pub fn of(media_type: &str) -> Self {
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" | "*/*" => Self::Json,
+            "application/x-www-form-urlencoded" => Self::Form,
+            "multipart/form-data" => Self::Multipart,
+            _ if essence.ends_with("+json") => Self::Json,
+            _ if essence.starts_with("text/") => Self::Text,
+            _ => Self::Binary,
+        }
+    }
 }
 
 /// What a successful call gives.
@@ -127,14 +172,48 @@ pub enum Output {
 /// A documented 2xx or 3xx response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
-    /// The status code.
-    pub status: u16,
+    /// The statuses it stands for.
+    pub status: StatusMatch,
     /// The variant name when there are several.
     pub variant: String,
-    /// The JSON body's type; `None` when it has none.
+    /// The body's type; `None` when it has none.
     pub ty: Option<Type>,
+    /// The media type the body is read as; `None` when it has none.
+    pub media: Option<Media>,
     /// Rustdoc lines.
     pub docs: Vec<String>,
+}
+
+/// The statuses a success response stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A range (`2XX` is 2): the codes from 100 times it to 100 times it plus 99.
+    Range(u16),
+    /// Any 2xx: the operation documents no success response, only a `default` or errors.
+    AnySuccess,
+}
+
+impl StatusMatch {
+    /// Whether it stands for a 2xx status.
+    pub fn is_success(self) -> bool {
+        match self {
+            Self::Code(code) => (200..300).contains(&code),
+            Self::Range(range) => range == 2,
+            Self::AnySuccess => true,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Code(code) => write!(f, "{code}"),
+            Self::Range(range) => write!(f, "{range}XX"),
+            Self::AnySuccess => f.write_str("2XX"),
+        }
+    }
 }
 
 /// Builds every operation and the common error body type.
@@ -154,17 +233,19 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             continue;
         };
         for (method, operation) in item.iter() {
-            found.push((path, method, operation, &item.parameters, pointer.clone()));
+            let id = operation.operation_id.clone().unwrap_or_else(|| {
+                let name = naming::route_name(method, path);
+                let message = format!("operation has no operationId: named `{name}` from its method and path");
+                sink.warn(&pointer.join(method), message);
+                name
+            });
+            found.push((id, path, method, operation, &item.parameters, pointer.clone()));
         }
     }
     // Names are claimed in operationId order, so adding an operation never renames another.
-    found.sort_by(|a, b| a.2.operation_id.cmp(&b.2.operation_id).then(a.0.cmp(b.0)));
-    for (path, method, operation, shared, path_pointer) in found {
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    for (id, path, method, operation, shared, path_pointer) in found {
         let pointer = path_pointer.join(method);
-        let Some(id) = operation.operation_id.clone() else {
-            sink.error(&pointer, "operation has no operationId");
-            continue;
-        };
         let names = OperationNames {
             method: methods.claim(naming::value_name(&id)),
             builder: builders.claim(naming::type_name(&id)),
@@ -175,7 +256,10 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
         let segments = segments(path, &params, &pointer, sink);
         let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types, sink));
         let output = responses(&ctx, &operation.responses, output_name, types, &mut errors, sink);
-        let docs = operation_docs(operation, method, path);
+        let mut docs = operation_docs(operation, method, path);
+        if let Output::Single(Success { media: Some(media), .. }) = &output {
+            docs::push_paragraph(&mut docs, media_docs("Answers with", media));
+        }
         operations.push(Operation {
             operation_id: id,
             module: naming::value_name(&names.builder),
@@ -371,22 +455,105 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
 fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Body> {
     let at = ctx.pointer.join("requestBody");
     let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, sink)?;
-    let Some((media, schema)) = json_schema(&body.content) else {
-        let media: Vec<_> = body.content.keys().cloned().collect();
-        sink.error(&at.join("content"), format!("unsupported request body media types {media:?}: only JSON is supported"));
+    let Some((media, value)) = choose_media(&body.content) else {
+        sink.error(&at.join("content"), "request body lists no media type");
         return None;
     };
     let hint = format!("{}Body", ctx.names.builder);
-    let ty = types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink);
-    let docs = body.description.as_deref().map(docs::lines).unwrap_or_default();
-    Some(Body { ty, required: body.required, docs })
+    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types, sink)?;
+    let mut docs = body.description.as_deref().map(docs::lines).unwrap_or_default();
+    docs::push_paragraph(&mut docs, media_docs("Sent as", &media));
+    if media.encoding == Encoding::Multipart {
+        docs::push_paragraph(&mut docs, multipart_docs(ctx.doc, value.schema.as_ref()));
+    }
+    Some(Body { ty, media, required: body.required, docs })
 }
 
-/// The JSON media type of a content map and its schema.
+/// The parts a multipart body's schema describes, for the caller who adds them: one line each.
+fn multipart_docs(doc: &Document, schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Vec<String> {
+    let schema = match schema {
+        Some(ReferenceOr::Item(schema)) => Some(schema),
+        Some(ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| doc.api.components.as_ref()?.schemas.get(name))
+            .and_then(|schema| schema.as_item()),
+        None => None,
+    };
+    let Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) = schema.map(|s| &s.schema_kind) else {
+        return Vec::new();
+    };
+    let mut lines = vec!["The parts it describes:".to_owned(), String::new()];
+    for (name, property) in &object.properties {
+        let is_file = matches!(
+            property.as_item().map(|p| &p.schema_kind),
+            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(s)))
+                if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        );
+        let kind = if is_file { "a file" } else { "text" };
+        let required = if object.required.contains(name) { ", required" } else { "" };
+        lines.push(format!("- `{name}`: {kind}{required}"));
+    }
+    lines
+}
+
+/// The media type to use among those a content map offers: JSON when offered, else the first.
+fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(Media, &MediaType)> {
+    let json = content.iter().find(|(media, _)| Encoding::of(media) == Encoding::Json);
+    let (chosen, value) = json.or_else(|| content.iter().next())?;
+    let others = content.keys().filter(|media| *media != chosen).cloned().collect();
+    Some((Media { media_type: chosen.clone(), encoding: Encoding::of(chosen), others }, value))
+}
+
+/// The rustdoc line that says which media type a body uses and which others the spec offers.
+fn media_docs(lead: &str, media: &Media) -> Vec<String> {
+    if media.encoding == Encoding::Json && media.others.is_empty() {
+        return Vec::new();
+    }
+    let mut line = format!("{lead} `{}`.", media.media_type);
+    if !media.others.is_empty() {
+        let others: Vec<String> = media.others.iter().map(|m| format!("`{m}`")).collect();
+        line = format!("{line} The API also offers {}; this client uses JSON when offered, else the first listed.", others.join(", "));
+    }
+    vec![line]
+}
+
+/// The Rust type of a body of `media`: the schema's for JSON and forms, a string for text, bytes for
+/// anything else, and the runtime's parts for multipart.
+fn content_type(
+    value: &MediaType,
+    media: &Media,
+    at: &Pointer,
+    hint: &str,
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Option<Type> {
+    let schema = value.schema.as_ref();
+    match media.encoding {
+        Encoding::Json => Some(schema.map_or(Type::Json, |schema| types.schema_type(schema, &at.join("schema"), hint, sink))),
+        Encoding::Text => Some(Type::String),
+        Encoding::Binary => Some(Type::Bytes),
+        Encoding::Multipart => Some(Type::Multipart),
+        Encoding::Form => {
+            let Some(schema) = schema else {
+                sink.error(at, "a form body needs a schema: an object whose properties are the form's fields");
+                return None;
+            };
+            let ty = types.schema_type(schema, &at.join("schema"), hint, sink);
+            let is_object = matches!(&ty, Type::Map(_) | Type::Json)
+                || matches!(&ty, Type::Named(name) if matches!(types.get(name).map(|d| &d.kind), Some(TypeKind::Struct(_))));
+            if !is_object {
+                sink.error(&at.join("schema"), "a form body must be an object: its properties are the form's fields");
+                return None;
+            }
+            Some(ty)
+        }
+    }
+}
+
+/// The JSON media type of a content map and its schema: what error bodies are decoded as.
 fn json_schema(content: &IndexMap<String, MediaType>) -> Option<(&str, &ReferenceOr<openapiv3::Schema>)> {
     content.iter().find_map(|(media, value)| {
-        let essence = media.split(';').next().unwrap_or_default().trim();
-        let is_json = essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
+        let is_json = Encoding::of(media) == Encoding::Json;
         Some((media.as_str(), value.schema.as_ref()?)).filter(|_| is_json)
     })
 }
@@ -406,28 +573,36 @@ fn responses(
     for (status, response) in listed {
         let here = at.join(status.to_string());
         let Some(response) = resolve(response, "responses", |c| &c.responses, ctx.doc, &here, sink) else { continue };
-        match status {
-            StatusCode::Code(code @ 200..=399) => {
-                let ty = response_type(ctx, response, code, &here, types, sink);
-                let docs = docs::lines(&response.description);
-                cases.push(Success { status: code, variant: variant_name(code), ty, docs });
+        let status = match status {
+            StatusCode::Code(code @ 200..=399) => StatusMatch::Code(code),
+            StatusCode::Range(range @ (2 | 3)) => StatusMatch::Range(range),
+            _ => {
+                errors.note(error_type(ctx, response, &here, types, sink));
+                continue;
             }
-            StatusCode::Range(2 | 3) => {
-                sink.error(&here, "unsupported: a 2XX or 3XX range response; list the status codes");
-            }
-            _ => errors.note(error_type(ctx, response, &here, types, sink)),
-        }
+        };
+        let (ty, media) = response_type(ctx, response, status, &here, types, sink);
+        let docs = response_docs(response, &media);
+        cases.push(Success { status, variant: variant_name(status), ty, media, docs });
     }
+    let mut default_success = None;
     if let Some(default) = &responses.default {
         let here = at.join("default");
         if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, sink) {
             errors.note(error_type(ctx, response, &here, types, sink));
+            if cases.is_empty() {
+                let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types, sink);
+                let docs = response_docs(response, &media);
+                default_success = Some((ty, media, docs));
+            }
         }
     }
     match cases.len() {
+        // No documented success: any 2xx is one, with the `default` response's body if there is one.
         0 => {
-            sink.error(&at, "operation documents no 2xx or 3xx response");
-            Output::Single(Success { status: 200, variant: variant_name(200), ty: None, docs: Vec::new() })
+            let (ty, media, docs) = default_success.unwrap_or_default();
+            let status = StatusMatch::AnySuccess;
+            Output::Single(Success { status, variant: variant_name(status), ty, media, docs })
         }
         1 => Output::Single(cases.remove(0)),
         _ => Output::Cases { name: output_name, cases },
@@ -441,28 +616,40 @@ fn error_type(ctx: &Ctx<'_>, response: &Response, at: &Pointer, types: &mut Type
     Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
 }
 
+/// The type and media type of a success response's body; neither when it has none.
 fn response_type(
     ctx: &Ctx<'_>,
     response: &Response,
-    code: u16,
+    status: StatusMatch,
     at: &Pointer,
     types: &mut TypeBuilder<'_>,
     sink: &mut Sink,
-) -> Option<Type> {
-    if response.content.is_empty() {
-        return None;
+) -> (Option<Type>, Option<Media>) {
+    let Some((media, value)) = choose_media(&response.content) else { return (None, None) };
+    if matches!(media.encoding, Encoding::Multipart | Encoding::Form) {
+        sink.error(&at.join("content").join(&media.media_type), "unsupported: a multipart or form-encoded response body");
+        return (None, None);
     }
-    let Some((media, schema)) = json_schema(&response.content) else {
-        let media: Vec<_> = response.content.keys().cloned().collect();
-        sink.error(&at.join("content"), format!("unsupported response media types {media:?}: only JSON is supported"));
-        return None;
-    };
-    let hint = format!("{}Response{code}", ctx.names.builder);
-    Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
+    let hint = format!("{}Response{status}", ctx.names.builder);
+    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types, sink);
+    (ty, Some(media))
+}
+
+fn response_docs(response: &Response, media: &Option<Media>) -> Vec<String> {
+    let mut docs = docs::lines(&response.description);
+    if let Some(media) = media {
+        docs::push_paragraph(&mut docs, media_docs("Received as", media));
+    }
+    docs
 }
 
 /// The variant name of a success status: its reason phrase, or `Status` and the code.
-fn variant_name(code: u16) -> String {
+fn variant_name(status: StatusMatch) -> String {
+    let code = match status {
+        StatusMatch::Code(code) => code,
+        StatusMatch::Range(range) => return format!("Status{range}xx"),
+        StatusMatch::AnySuccess => return "Success".to_owned(),
+    };
     let reason = match code {
         200 => "Ok",
         201 => "Created",

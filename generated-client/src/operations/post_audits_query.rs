@@ -60,7 +60,7 @@ impl<'a> PostAuditsQuery<'a> {
         request.push_literal("v2");
         request.push_literal("audits");
         request.push_literal("query");
-        request.json_body(&self.body)?;
+        request.json_body("application/json", &self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
             200 => response.decode(),

@@ -85,7 +85,7 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
                 request.query("expand", value);
             }
         }
-        request.json_body(&self.body)?;
+        request.json_body("application/json", &self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
             200 => response.decode(),

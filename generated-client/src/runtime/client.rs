@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 
 use super::auth::{Auth, Secret, TokenSource};
 use super::error::Error;
@@ -126,15 +126,15 @@ impl Client {
             .inner
             .http
             .request(request.method().clone(), url.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, request.accepted().clone());
         for (name, value) in request.headers() {
             builder = builder.header(name, value);
         }
         if let Some(header) = token.and_then(Secret::bearer_header) {
             builder = builder.header(AUTHORIZATION, header);
         }
-        if let Some(body) = request.body() {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.to_vec());
+        if let Some((content_type, body)) = request.body_with_type() {
+            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
         builder.send().await
     }

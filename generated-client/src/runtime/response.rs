@@ -56,6 +56,31 @@ impl RawResponse {
         Ok(Response { value: (), status: self.status, headers: self.headers })
     }
 
+    /// The body as text; a body that is not UTF-8 is an [`Error::Decode`] at the first bad byte.
+    pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        match String::from_utf8(self.body) {
+            Ok(value) => Ok(Response { value, status: self.status, headers: self.headers }),
+            Err(err) => {
+                let at = err.utf8_error().valid_up_to();
+                let body = err.into_bytes();
+                let text = String::from_utf8_lossy(&body).into_owned();
+                Err(Error::Decode(Box::new(DecodeError {
+                    operation: self.operation,
+                    status: self.status,
+                    path: ".".to_owned(),
+                    message: format!("the text body is not UTF-8 at byte {at}"),
+                    snippet: snippet(&text, at.min(text.len()), 80),
+                    correlation_id: correlation_id(&self.headers).map(str::to_owned),
+                })))
+            }
+        }
+    }
+
+    /// The body's bytes as they are.
+    pub fn bytes<E>(self) -> Result<Response<bytes::Bytes>, Error<E>> {
+        Ok(Response { value: bytes::Bytes::from(self.body), status: self.status, headers: self.headers })
+    }
+
     fn decode_error<E>(&self, path: String, err: &serde_json::Error) -> Error<E> {
         let text = String::from_utf8_lossy(&self.body);
         let offset = byte_offset(&text, err.line(), err.column());
