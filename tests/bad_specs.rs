@@ -42,9 +42,21 @@ fn dangling_schema_reference() {
 }
 
 #[test]
-fn unsupported_composition() {
-    let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf: [{type: string}, {type: integer}]\n";
-    assert_eq!(errors(body), ["bad.yaml#/components/schemas/A: unsupported schema: `oneOf` is not supported yet"]);
+fn all_of_members_that_disagree_on_a_property_name_both_places() {
+    let body = "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - {type: object, properties: {x: {type: integer}}}\n";
+    assert_eq!(
+        errors(body),
+        ["bad.yaml#/components/schemas/B/allOf/1/properties/x: `allOf` members disagree on property \"x\": its schema here differs from the one at #/components/schemas/A/properties/x"]
+    );
+}
+
+#[test]
+fn all_of_member_that_is_not_an_object() {
+    let body = "paths: {}\ncomponents:\n  schemas:\n    B:\n      allOf:\n        - {type: object, properties: {x: {type: string}}}\n        - {type: string}\n";
+    assert_eq!(
+        errors(body),
+        ["bad.yaml#/components/schemas/B/allOf/1: an `allOf` member must be an object: its properties are merged into one struct"]
+    );
 }
 
 #[test]
@@ -76,12 +88,12 @@ fn multipart_response() {
 #[test]
 fn every_problem_is_reported_together_in_pointer_order() {
     let body = format!(
-        "paths:\n  /b/{{x}}:\n    get: {{operationId: getB, {OK_RESPONSE}}}\n  /a/{{y}}:\n    get: {{operationId: getA, {OK_RESPONSE}}}\ncomponents:\n  schemas:\n    C: {{not: {{type: string}}}}\n"
+        "paths:\n  /b/{{x}}:\n    get: {{operationId: getB, {OK_RESPONSE}}}\n  /a/{{y}}:\n    get: {{operationId: getA, {OK_RESPONSE}}}\ncomponents:\n  schemas:\n    C: {{allOf: [{{type: string}}, {{type: object}}]}}\n"
     );
     assert_eq!(
         errors(&body),
         [
-            "bad.yaml#/components/schemas/C: unsupported schema: `not` is not supported yet",
+            "bad.yaml#/components/schemas/C/allOf/0: an `allOf` member must be an object: its properties are merged into one struct",
             "bad.yaml#/paths/~1a~1{y}/get: path parameter \"y\" is not declared",
             "bad.yaml#/paths/~1b~1{x}/get: path parameter \"x\" is not declared",
         ]

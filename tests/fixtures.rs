@@ -1,7 +1,8 @@
 //! Protects the generator's handling of one construct per small fixture spec in `tests/fixtures/specs/`:
 //! enums with unknown values, optional against required (and nullable) fields, array query parameters,
 //! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
-//! JSON, and operations without an `operationId` or without a success response.
+//! JSON, operations without an `operationId` or without a success response, and composition (`allOf`,
+//! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test.
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -22,6 +23,7 @@ const RECURSIVE_SCHEMA: &str = "recursive-schema.yaml";
 const MULTIPLE_SUCCESS_RESPONSES: &str = "multiple-success-responses.yaml";
 const NON_JSON_BODIES: &str = "non-json-bodies.yaml";
 const OPERATIONS_WITHOUT_IDS: &str = "operations-without-ids.yaml";
+const COMPOSITION: &str = "composition.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -33,6 +35,7 @@ const COMPILED: &[&str] = &[
     MULTIPLE_SUCCESS_RESPONSES,
     NON_JSON_BODIES,
     OPERATIONS_WITHOUT_IDS,
+    COMPOSITION,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -113,6 +116,55 @@ fn non_json_bodies_files() {
 #[test]
 fn operations_without_ids_files() {
     assert_snapshots(OPERATIONS_WITHOUT_IDS);
+}
+
+#[test]
+fn composition_files() {
+    assert_snapshots(COMPOSITION);
+}
+
+#[test]
+fn composition_makes_merged_structs_and_unions() {
+    let generated = generate(COMPOSITION);
+    let cat = file(&generated, "src/models/cat.rs");
+    for field in ["id", "kind", "owner", "indoor"] {
+        assert!(cat.contains(&format!("pub {field}: ")), "allOf merges Animal's `{field}` into Cat:\n{cat}");
+    }
+    assert!(cat.contains("pub fn new(") && cat.contains("indoor: impl ::std::convert::Into<bool>"), "{cat}");
+    assert_eq!(field_type(file(&generated, "src/models/animal.rs"), "owner"), "::std::option::Option<crate::models::Owner>");
+    let pet = file(&generated, "src/models/pet.rs");
+    assert!(pet.contains("::std::option::Option::Some(\"cat\")\n            | ::std::option::Option::Some(\"kitten\") =>"), "{pet}");
+    assert!(pet.contains("Unrecognized(::serde_json::Value),"), "{pet}");
+    let query = file(&generated, "src/models/search_result_query.rs");
+    assert!(query.contains("#[serde(untagged)]"), "{query}");
+    let order: Vec<&str> = ["Variant4(", "StringArray(", "Integer(", "String(", "Unrecognized("]
+        .into_iter()
+        .filter(|variant| query.contains(&format!("    {variant}")))
+        .collect();
+    assert_eq!(order.len(), 5, "{query}");
+    let positions: Vec<usize> = order.iter().map(|variant| query.find(&format!("    {variant}")).unwrap()).collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "most specific first:\n{query}");
+}
+
+/// Builds the composition fixture's crate beside `tests/fixtures/roundtrip/composition.rs` and runs that
+/// test, which decodes and re-encodes real payloads through it.
+#[test]
+fn composition_round_trips_json_exactly() {
+    let target = workspace_root().join("target");
+    let root = target.join("roundtrip-crates");
+    let crate_dir = root.join("composition");
+    generate(COMPOSITION).write(&crate_dir).expect("write the composition crate");
+    let tests_dir = root.join("roundtrip");
+    std::fs::create_dir_all(tests_dir.join("tests")).unwrap();
+    std::fs::create_dir_all(tests_dir.join("src")).unwrap();
+    std::fs::write(tests_dir.join("src/lib.rs"), "//! Round-trip tests of generated fixture crates.\n").unwrap();
+    let manifest = "[package]\nname = \"roundtrip\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\ncomposition = { path = \"../composition\" }\nserde = \"1\"\nserde_json = \"1\"\n";
+    std::fs::write(tests_dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(workspace_root().join("tests/fixtures/roundtrip/composition.rs"), tests_dir.join("tests/composition.rs")).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"composition\", \"roundtrip\"]\n").unwrap();
+    std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let output = cargo(&root, &target.join("roundtrip-check"), &["test", "--offline", "-p", "roundtrip"]);
+    assert_success(&output, "the round-trip tests", &root);
 }
 
 #[test]
@@ -314,16 +366,27 @@ fn remove_stale_members(root: &Path, members: &[String]) {
     }
 }
 
-/// Runs `cargo clippy` with warnings denied on the scratch workspace at `root`, offline, building in `target_dir`.
-fn clippy(root: &Path, target_dir: &Path) -> std::process::Output {
+/// Runs cargo with `args` on the scratch workspace at `root`, offline, building in `target_dir`.
+fn cargo(root: &Path, target_dir: &Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Command::new(cargo)
-        .args(["clippy", "--offline", "--keep-going", "--workspace", "--all-targets", "--", "-D", "warnings"])
+        .args(args)
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir)
         .env("CARGO_NET_OFFLINE", "true")
         .output()
-        .expect("run cargo clippy")
+        .expect("run cargo")
+}
+
+/// Fails with cargo's whole output unless it succeeded.
+fn assert_success(output: &std::process::Output, what: &str, root: &Path) {
+    assert!(
+        output.status.success(),
+        "{what} failed in {}:\n--- stdout\n{}\n--- stderr\n{}",
+        root.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
 }
 
 #[test]
@@ -332,13 +395,8 @@ fn every_fixture_compiles_without_warnings_and_passes_clippy() {
     let members = member_names();
     write_scratch_workspace(&root, &members);
     let started = Instant::now();
-    let output = clippy(&root, &target_dir);
+    let clippy = ["clippy", "--offline", "--keep-going", "--workspace", "--all-targets", "--", "-D", "warnings"];
+    let output = cargo(&root, &target_dir, &clippy);
     eprintln!("cargo clippy on {} crates took {:.1?}", members.len(), started.elapsed());
-    assert!(
-        output.status.success(),
-        "cargo clippy failed on the generated crates in {}:\n--- stdout\n{}\n--- stderr\n{}",
-        root.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
+    assert_success(&output, "cargo clippy on the generated crates", &root);
 }

@@ -19,6 +19,11 @@ impl Pointer {
         Self(format!("{}/{}", self.0, token))
     }
 
+    /// The pointer one level up (the root stays the root).
+    pub fn parent(&self) -> Self {
+        Self(self.0.rsplit_once('/').map_or_else(String::new, |(parent, _)| parent.to_owned()))
+    }
+
     /// The pointer without the leading `#`, as `serde_json::Value::pointer` takes it.
     pub fn as_json_pointer(&self) -> &str {
         &self.0

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Changes, Class, Side, Sides};
-use crate::model::{Enum, Struct, Type, TypeDef, TypeKind};
+use crate::model::{Enum, Struct, Type, TypeDef, TypeKind, Union};
 
 pub(super) fn compare(sides: &Sides<'_>, changes: &mut Changes) {
     let names: BTreeSet<&str> = components(&sides.old).chain(components(&sides.new)).collect();
@@ -35,6 +35,7 @@ fn compare_def(sides: &Sides<'_>, old: &TypeDef, new: &TypeDef, location: &str, 
         (TypeKind::Struct(a), TypeKind::Struct(b)) => compare_struct(sides, a, b, location, changes),
         (TypeKind::Enum(a), TypeKind::Enum(b)) => compare_enum(a, b, location, changes),
         (TypeKind::Alias(a), TypeKind::Alias(b)) => compare_type(sides, a, b, location, changes),
+        (TypeKind::Union(a), TypeKind::Union(b)) => compare_union(sides, a, b, location, changes),
         (a, b) => changes.add(Class::Major, location, format!("changed from {} to {}", kind_name(a), kind_name(b))),
     }
 }
@@ -44,6 +45,32 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Struct(_) => "an object",
         TypeKind::Enum(_) => "an enum",
         TypeKind::Alias(_) => "another type's name",
+        TypeKind::Union(_) => "one of several types",
+    }
+}
+
+fn compare_union(sides: &Sides<'_>, old: &Union, new: &Union, location: &str, changes: &mut Changes) {
+    if old.tag != new.tag {
+        changes.add(Class::Major, location, "members are told apart another way (the discriminator changed)");
+    }
+    for variant in &old.variants {
+        let at = format!("{location} ({})", variant.name);
+        match new.variants.iter().find(|v| v.name == variant.name) {
+            None => changes.add(Class::Major, at, "member removed"),
+            Some(now) => {
+                compare_type(sides, &variant.ty, &now.ty, &at, changes);
+                if now.tags.first() != variant.tags.first() {
+                    changes.add(Class::Major, &at, "its tag changed");
+                }
+            }
+        }
+    }
+    for variant in new.variants.iter().filter(|v| !old.variants.iter().any(|o| o.name == v.name)) {
+        changes.add(Class::Minor, format!("{location} ({})", variant.name), "member added");
+    }
+    let order = |union: &Union| union.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+    if old.tag.is_none() && new.tag.is_none() && reordered(&order(old), &order(new)) {
+        changes.add(Class::Major, location, "members are tried in another order: a value may decode into another variant");
     }
 }
 

@@ -7,6 +7,7 @@ mod paging;
 mod regions;
 mod structs;
 mod tokens;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("tagged.rs", include_str!("../../runtime/tagged.rs")),
     ("value.rs", include_str!("../../runtime/value.rs")),
     ("wait.rs", include_str!("../../runtime/wait.rs")),
 ];
@@ -68,6 +70,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(strukt) => structs::emit(def, strukt),
         TypeKind::Enum(enumeration) => enums::emit(def, enumeration),
+        TypeKind::Union(union) => unions::emit(def, union),
         TypeKind::Alias(target) => {
             let name = tokens::ident(&def.name);
             let docs = tokens::doc_attrs(&def.docs);

@@ -1,5 +1,6 @@
 //! The intermediate model: what the emitter needs, with every Rust name already chosen beside its wire name.
 
+mod composition;
 mod extras;
 mod operations;
 mod recursion;
@@ -102,6 +103,35 @@ pub enum TypeKind {
     Enum(Enum),
     /// Another name for a type (`pub type X = ...`).
     Alias(Type),
+    /// One of several types (`oneOf`, `anyOf`).
+    Union(Union),
+}
+
+/// A `oneOf` or `anyOf`: an enum with a variant per member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Union {
+    /// The variants. Tagged: sorted by name. Untagged: in the order they are tried when decoding, the
+    /// most specific first.
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value says which variant a value is (the `discriminator`); `None` when the
+    /// members are told apart by their shape.
+    pub tag: Option<String>,
+    /// The Rust name of the variant that keeps a value no member matches, or whose tag this version does
+    /// not know, as raw JSON; `None` when a member is any JSON already.
+    pub unrecognized: Option<String>,
+}
+
+/// One member of a union.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnionVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The member's type.
+    pub ty: Type,
+    /// The tag values that select it, the first one written when encoding; empty when untagged.
+    pub tags: Vec<String>,
+    /// Boxed to break a cycle of types that hold each other inline.
+    pub boxed: bool,
 }
 
 /// An object with properties.

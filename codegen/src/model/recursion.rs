@@ -11,11 +11,22 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
     let edges = inline_edges(types);
     for def in types.iter_mut() {
         let owner = def.name.clone();
-        let TypeKind::Struct(strukt) = &mut def.kind else { continue };
-        for field in &mut strukt.fields {
-            if let Some(target) = inline_target(&field.ty, &edges) {
-                field.boxed = reaches(target, &owner, &edges);
+        match &mut def.kind {
+            TypeKind::Struct(strukt) => {
+                for field in &mut strukt.fields {
+                    if let Some(target) = inline_target(&field.ty, &edges) {
+                        field.boxed = reaches(target, &owner, &edges);
+                    }
+                }
             }
+            TypeKind::Union(union) => {
+                for variant in &mut union.variants {
+                    if let Some(target) = inline_target(&variant.ty, &edges) {
+                        variant.boxed = reaches(target, &owner, &edges);
+                    }
+                }
+            }
+            TypeKind::Enum(_) | TypeKind::Alias(_) => {}
         }
     }
 }
@@ -27,6 +38,7 @@ fn inline_edges(types: &[TypeDef]) -> BTreeMap<String, BTreeSet<String>> {
         let targets: BTreeSet<String> = match &def.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
             TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| named(&v.ty)).collect(),
             TypeKind::Enum(_) => BTreeSet::new(),
         };
         edges.insert(def.name.clone(), targets);

@@ -22,11 +22,22 @@ const UNRECOGNIZED: &str = "Unrecognized";
 
 /// Collects named types while the model is built.
 pub(super) struct TypeBuilder<'a> {
-    doc: &'a Document,
-    names: Namespace,
+    pub(super) doc: &'a Document,
+    pub(super) names: Namespace,
     /// Component schema name to Rust name.
-    components: BTreeMap<String, String>,
+    pub(super) components: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
+}
+
+/// The members of an object: its own properties, or those of every member of an `allOf`, merged.
+#[derive(Debug, Default)]
+pub(super) struct ObjectParts {
+    /// Each property's wire name, schema and place, in the order they are declared.
+    pub(super) properties: Vec<(String, ReferenceOr<Box<Schema>>, Pointer)>,
+    /// The required names, each once, in the order they are listed.
+    pub(super) required: Vec<String>,
+    /// `additionalProperties`, and the object it was given in.
+    pub(super) additional: Option<(AdditionalProperties, Pointer)>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -91,7 +102,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn reference(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+    pub(super) fn reference(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
         let Some(wire) = reference.strip_prefix(SCHEMA_PREFIX) else {
             sink.error(pointer, format!("unsupported reference {reference:?}: only local `{SCHEMA_PREFIX}...` references are supported"));
             return Type::Json;
@@ -109,6 +120,9 @@ impl<'a> TypeBuilder<'a> {
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
         if !defines_type(schema) {
             return self.primitive_or_array(schema, pointer, hint, sink);
+        }
+        if let Some(reference) = super::composition::single_reference(schema) {
+            return self.reference(reference, pointer, sink);
         }
         let name = self.names.claim(naming::type_name(hint));
         self.define(name.clone(), schema, pointer, sink);
@@ -137,35 +151,67 @@ impl<'a> TypeBuilder<'a> {
                 None => Type::Vec(Box::new(Type::Json)),
             },
             SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json))),
-            SchemaKind::Any(_) => Type::Json,
-            SchemaKind::OneOf { .. } => self.unsupported("oneOf", pointer, sink),
-            SchemaKind::AllOf { .. } => self.unsupported("allOf", pointer, sink),
-            SchemaKind::AnyOf { .. } => self.unsupported("anyOf", pointer, sink),
-            SchemaKind::Not { .. } => self.unsupported("not", pointer, sink),
+            // A single `$ref` wrapped in `allOf` (to give it a description or `nullable`) is that type.
+            _ if super::composition::single_reference(schema).is_some() => {
+                let reference = super::composition::single_reference(schema).unwrap_or_default();
+                self.reference(reference, pointer, sink)
+            }
+            // No type, or `not` (which no Rust type expresses): any JSON value.
+            SchemaKind::Any(_) | SchemaKind::Not { .. } => Type::Json,
+            // Compositions define a type of their own: only a bare one reaches here, from a component.
+            SchemaKind::OneOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::AnyOf { .. } => Type::Json,
         }
-    }
-
-    fn unsupported(&self, what: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
-        sink.error(pointer, format!("unsupported schema: `{what}` is not supported yet"));
-        Type::Json
     }
 
     /// Defines the named type `name` from `schema`.
     fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer, sink: &mut Sink) {
-        let docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
+        let mut docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
         let kind = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 TypeKind::Enum(enumeration(&s.enumeration))
             }
             SchemaKind::Type(openapiv3::Type::Object(o)) if !o.properties.is_empty() => {
-                TypeKind::Struct(self.object(&name, &o.properties, &o.required, o.additional_properties.as_ref(), pointer, sink))
+                let parts = ObjectParts::of(&o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                TypeKind::Struct(self.object(&name, parts, pointer, sink))
             }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
+                docs::push_paragraph(&mut docs, super::composition::union_docs(&union));
+                TypeKind::Union(union)
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                let (key, members) = if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
+                if !any.properties.is_empty() || !any.all_of.is_empty() {
+                    sink.error(pointer, format!("unsupported schema: `{key}` beside `properties` or `allOf`"));
+                }
+                let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
+                docs::push_paragraph(&mut docs, super::composition::union_docs(&union));
+                TypeKind::Union(union)
+            }
+            _ if super::composition::single_reference(schema).is_some() => {
+                TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink))
+            }
+            SchemaKind::AllOf { .. } => TypeKind::Struct(self.merged(&name, schema, pointer, sink)),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => TypeKind::Struct(self.merged(&name, schema, pointer, sink)),
             SchemaKind::Any(any) if !any.properties.is_empty() => {
-                TypeKind::Struct(self.object(&name, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink))
+                let parts = ObjectParts::of(&any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+                TypeKind::Struct(self.object(&name, parts, pointer, sink))
+            }
+            SchemaKind::Not { .. } => {
+                docs::push_paragraph(&mut docs, vec!["Any JSON value: the API describes it by what it is not (`not`), which no Rust type expresses.".to_owned()]);
+                TypeKind::Alias(Type::Json)
             }
             _ => TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink)),
         };
         self.insert(name, pointer, docs, kind);
+    }
+
+    /// The struct of an `allOf`: every member's properties merged, `required` unioned.
+    fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer, sink: &mut Sink) -> Struct {
+        let mut parts = ObjectParts::default();
+        super::composition::collect(self.doc, schema, pointer, &mut parts, 0, sink);
+        self.object(name, parts, pointer, sink)
     }
 
     fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
@@ -173,37 +219,46 @@ impl<'a> TypeBuilder<'a> {
         self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind });
     }
 
-    fn object(
-        &mut self,
-        owner: &str,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        pointer: &Pointer,
-        sink: &mut Sink,
-    ) -> Struct {
+    fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {
         let mut names = Namespace::with_reserved(&[ADDITIONAL]);
-        let mut fields = Vec::with_capacity(properties.len());
-        for (wire, schema) in properties {
-            let at = pointer.join("properties").join(wire);
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire, schema, at) in &parts.properties {
             let hint = format!("{owner}{}", naming::type_name(wire));
-            let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+            let nullable = match schema {
+                ReferenceOr::Item(s) => s.schema_data.nullable,
+                ReferenceOr::Reference { .. } => false,
+            };
             fields.push(Field {
                 name: names.claim(naming::value_name(wire)),
                 wire_name: wire.clone(),
-                ty: self.schema_type(schema, &at, &hint, sink),
-                required: required.contains(wire),
+                ty: self.schema_type(schema, at, &hint, sink),
+                required: parts.required.contains(wire),
                 nullable,
                 boxed: false,
-                docs: self.schema_docs(schema, &at),
+                docs: self.schema_docs(schema, at),
             });
         }
-        for name in required.iter().filter(|name| !properties.contains_key(*name)) {
-            sink.error(&pointer.join("required"), format!("required property {name:?} is not among the properties"));
+        // A required name without a property: the spec says it is there, not what it is.
+        for wire in parts.required.iter().filter(|name| !parts.properties.iter().any(|(p, _, _)| p == *name)) {
+            let message = format!("required property {wire:?} is not among the properties: typed as any JSON value");
+            sink.warn(&pointer.join("required"), message);
+            fields.push(Field {
+                name: names.claim(naming::value_name(wire)),
+                wire_name: wire.clone(),
+                ty: Type::Json,
+                required: true,
+                nullable: false,
+                boxed: false,
+                docs: vec!["Required by the API description, which does not say what it holds.".to_owned()],
+            });
         }
         let hint = format!("{owner}Value");
-        let additional = self.additional_type(additional, pointer, &hint, sink).map(|ty| (ADDITIONAL.to_owned(), ty));
-        Struct { fields, additional }
+        let additional = parts.additional.as_ref().map(|(additional, at)| (additional, at.clone()));
+        let additional = match additional {
+            None => Some(Type::Json),
+            Some((additional, at)) => self.additional_type(Some(additional), &at, &hint, sink),
+        };
+        Struct { fields, additional: additional.map(|ty| (ADDITIONAL.to_owned(), ty)) }
     }
 
     /// The value type of `additionalProperties`; `None` when the schema forbids undeclared members.
@@ -218,13 +273,54 @@ impl<'a> TypeBuilder<'a> {
     }
 }
 
-/// Whether an inline schema needs a named type of its own: a string enum, or an object with properties.
+/// Whether an inline schema needs a named type of its own: a string enum, an object with properties, or a
+/// composition (but a single `$ref` in an `allOf`, which is that type).
 fn defines_type(schema: &Schema) -> bool {
+    if super::composition::single_reference(schema).is_some() {
+        return false;
+    }
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
-        SchemaKind::Any(any) => !any.properties.is_empty(),
+        SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty(),
+        SchemaKind::OneOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::AnyOf { .. } => true,
         _ => false,
+    }
+}
+
+impl ObjectParts {
+    /// The parts of an object schema at `pointer`.
+    pub(super) fn of(
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &Pointer,
+    ) -> Self {
+        let mut parts = Self::default();
+        parts.add(properties, required, additional, pointer);
+        parts
+    }
+
+    /// Adds an object's properties, required names and `additionalProperties`; a property already there is
+    /// kept where it was.
+    pub(super) fn add(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &Pointer,
+    ) {
+        for (wire, schema) in properties {
+            self.properties.push((wire.clone(), schema.clone(), pointer.join("properties").join(wire)));
+        }
+        for name in required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+        if let Some(additional) = additional {
+            self.additional = Some((additional.clone(), pointer.clone()));
+        }
     }
 }
 

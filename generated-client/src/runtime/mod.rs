@@ -11,6 +11,7 @@ pub mod paginate;
 mod request;
 mod response;
 mod retry;
+mod tagged;
 mod value;
 pub mod wait;
 
@@ -22,4 +23,5 @@ pub use error::{ApiError, DecodeError, Error};
 pub use multipart::Multipart;
 pub use request::Request;
 pub use response::{CORRELATION_ID_HEADER, RawResponse, Response};
+pub use tagged::{from_json, serialize_tagged, tag_of};
 pub use value::{ParamValue, UnrecognizedValue, deserialize_str};

@@ -1,0 +1,259 @@
+//! `allOf`, `oneOf` and `anyOf`: members merged into one struct, or told apart by a tag or by their shape.
+
+use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind};
+
+use super::types::{ObjectParts, TypeBuilder};
+use super::{Type, TypeKind, Union, UnionVariant};
+use crate::error::{Pointer, Sink};
+use crate::load::Document;
+use crate::naming::{self, Namespace};
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// The variant that keeps what no member matches.
+const UNRECOGNIZED: &str = "Unrecognized";
+/// How deep `allOf` members may refer to other `allOf`s before the chain is taken for a cycle.
+const MAX_DEPTH: usize = 32;
+
+/// The `$ref` of an `allOf` with that one member and no properties of its own: a reference given a
+/// description, `nullable` or `readOnly`.
+pub(super) fn single_reference(schema: &Schema) -> Option<&str> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => &any.all_of,
+        _ => return None,
+    };
+    match members.as_slice() {
+        [ReferenceOr::Reference { reference }] => Some(reference),
+        _ => None,
+    }
+}
+
+/// Adds the properties of `schema` (an object, or an `allOf` of objects) to `parts`, following `$ref`s.
+/// A member that is not an object, or that names a property another member gives another schema, is
+/// an error at its place.
+pub(super) fn collect(doc: &Document, schema: &Schema, pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(object)) => {
+            add_checked(parts, &object.properties, &object.required, object.additional_properties.as_ref(), pointer, sink);
+        }
+        SchemaKind::AllOf { all_of } => members(doc, all_of, &pointer.join("allOf"), parts, depth, sink),
+        SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+            add_checked(parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
+            members(doc, &any.all_of, &pointer.join("allOf"), parts, depth, sink);
+        }
+        SchemaKind::Any(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+            sink.error(pointer, "unsupported schema: `oneOf` or `anyOf` as a member of `allOf`");
+        }
+        _ => sink.error(pointer, "an `allOf` member must be an object: its properties are merged into one struct"),
+    }
+}
+
+fn members(doc: &Document, members: &[ReferenceOr<Schema>], pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
+    if depth > MAX_DEPTH {
+        sink.error(pointer, "`allOf` members refer to each other in a cycle");
+        return;
+    }
+    for (index, member) in members.iter().enumerate() {
+        let at = pointer.join(index);
+        match member {
+            ReferenceOr::Item(schema) => collect(doc, schema, &at, parts, depth + 1, sink),
+            ReferenceOr::Reference { reference } => match component(doc, reference) {
+                Some((schema, target)) => collect(doc, schema, &target, parts, depth + 1, sink),
+                None => sink.error(&at, format!("reference {reference:?} names no schema in components/schemas")),
+            },
+        }
+    }
+}
+
+/// The component schema a `$ref` names, and its pointer.
+fn component<'d>(doc: &'d Document, reference: &str) -> Option<(&'d Schema, Pointer)> {
+    let wire = reference.strip_prefix(SCHEMA_PREFIX)?.replace("~1", "/").replace("~0", "~");
+    let schema = doc.api.components.as_ref()?.schemas.get(&wire)?.as_item()?;
+    Some((schema, Pointer::root().join("components").join("schemas").join(&wire)))
+}
+
+/// Adds an object's members to `parts`; a property already there must have the same schema (its
+/// description aside), or both places are named in an error.
+fn add_checked(
+    parts: &mut ObjectParts,
+    properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &[String],
+    additional: Option<&openapiv3::AdditionalProperties>,
+    pointer: &Pointer,
+    sink: &mut Sink,
+) {
+    let mut fresh = indexmap::IndexMap::new();
+    for (wire, schema) in properties {
+        match parts.properties.iter().find(|(name, _, _)| name == wire) {
+            Some((_, first, at)) if !same_schema(first, schema) => {
+                let here = pointer.join("properties").join(wire);
+                sink.error(&here, format!("`allOf` members disagree on property {wire:?}: its schema here differs from the one at {at}"));
+            }
+            Some(_) => {}
+            None => {
+                fresh.insert(wire.clone(), schema.clone());
+            }
+        }
+    }
+    parts.add(&fresh, required, additional, pointer);
+}
+
+fn same_schema(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bool {
+    let plain = |schema: &ReferenceOr<Box<Schema>>| match schema {
+        ReferenceOr::Item(schema) => {
+            let mut schema = schema.clone();
+            schema.schema_data.description = None;
+            schema.schema_data.example = None;
+            ReferenceOr::Item(schema)
+        }
+        other => other.clone(),
+    };
+    plain(a) == plain(b)
+}
+
+impl TypeBuilder<'_> {
+    /// The union of `members` (of a `oneOf` or `anyOf` at `pointer`), named `owner`: tagged by the
+    /// discriminator when every member is a `$ref`, told apart by shape otherwise.
+    pub(super) fn union(
+        &mut self,
+        owner: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&Discriminator>,
+        pointer: &Pointer,
+        sink: &mut Sink,
+    ) -> Union {
+        let all_references = members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. }));
+        match discriminator {
+            Some(discriminator) if all_references => self.tagged(members, discriminator, pointer, sink),
+            Some(_) => {
+                sink.warn(pointer, "the discriminator is not used: a member is not a `$ref`, so members are told apart by shape");
+                self.untagged(owner, members, pointer, sink)
+            }
+            None => self.untagged(owner, members, pointer, sink),
+        }
+    }
+
+    fn tagged(&mut self, members: &[ReferenceOr<Schema>], discriminator: &Discriminator, pointer: &Pointer, sink: &mut Sink) -> Union {
+        // Each member's component name, then the tags that select it: the mapping's, or its name.
+        let mut targets: Vec<(String, Vec<String>)> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = member else { continue };
+            let ty = self.reference(reference, &pointer.join(index), sink);
+            let Type::Named(name) = ty else { continue };
+            if !targets.iter().any(|(n, _)| *n == name) {
+                targets.push((name, Vec::new()));
+            }
+        }
+        let discriminator_at = pointer.parent().join("discriminator").join("mapping");
+        for (tag, target) in &discriminator.mapping {
+            let reference = if target.starts_with('#') { target.clone() } else { format!("{SCHEMA_PREFIX}{target}") };
+            let Type::Named(name) = self.reference(&reference, &discriminator_at.join(tag), sink) else { continue };
+            match targets.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, tags)) => tags.push(tag.clone()),
+                None => targets.push((name, vec![tag.clone()])),
+            }
+        }
+        let wire_names: std::collections::BTreeMap<&String, &String> = self.components.iter().map(|(wire, rust)| (rust, wire)).collect();
+        let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
+        let mut variants: Vec<UnionVariant> = targets
+            .into_iter()
+            .map(|(name, mut tags)| {
+                if tags.is_empty() {
+                    tags.push(wire_names.get(&name).map_or_else(|| name.clone(), |wire| (*wire).clone()));
+                }
+                UnionVariant { name: names.claim(name.clone()), ty: Type::Named(name), tags, boxed: false }
+            })
+            .collect();
+        variants.sort_by(|a, b| a.name.cmp(&b.name));
+        Union { variants, tag: Some(discriminator.property_name.clone()), unrecognized: Some(UNRECOGNIZED.to_owned()) }
+    }
+
+    fn untagged(&mut self, owner: &str, members: &[ReferenceOr<Schema>], pointer: &Pointer, sink: &mut Sink) -> Union {
+        let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let place = format!("Variant{}", index + 1);
+            let ty = self.schema_type(member, &pointer.join(index), &format!("{owner}{place}"), sink);
+            let name = match (&ty, member) {
+                (Type::Named(name), ReferenceOr::Reference { .. }) => name.clone(),
+                (Type::Named(_), ReferenceOr::Item(_)) => place,
+                (other, _) => shape_name(other),
+            };
+            variants.push((specificity(&ty, self), index, UnionVariant { name: names.claim(name), ty, tags: Vec::new(), boxed: false }));
+        }
+        variants.sort_by_key(|(rank, index, _)| (*rank, *index));
+        let variants: Vec<UnionVariant> = variants.into_iter().map(|(_, _, variant)| variant).collect();
+        let unrecognized = (!variants.iter().any(|v| v.ty == Type::Json)).then(|| UNRECOGNIZED.to_owned());
+        Union { variants, tag: None, unrecognized }
+    }
+}
+
+/// A variant name for a member that is not a named type: what it is.
+fn shape_name(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".to_owned(),
+        Type::Bool => "Boolean".to_owned(),
+        Type::Int32 | Type::Int64 => "Integer".to_owned(),
+        Type::Float | Type::Double => "Number".to_owned(),
+        Type::DateTime => "DateTime".to_owned(),
+        Type::Date => "Date".to_owned(),
+        Type::Json => "Json".to_owned(),
+        Type::Vec(item) => format!("{}Array", shape_name(item)),
+        Type::Map(value) => format!("{}Map", shape_name(value)),
+        Type::Named(name) => naming::type_name(name),
+        Type::Bytes => "Bytes".to_owned(),
+        Type::Multipart => "Multipart".to_owned(),
+    }
+}
+
+/// The order untagged members are tried in, smallest first: objects with more required fields before
+/// those with fewer (an object with none matches any object), then enums, arrays, booleans, integers
+/// before numbers (a JSON integer is a number too), dates before strings, maps, and any JSON last.
+fn specificity(ty: &Type, types: &TypeBuilder<'_>) -> (u8, usize) {
+    match ty {
+        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct(s)) => (0, usize::MAX - s.fields.iter().filter(|f| f.required).count()),
+            Some(TypeKind::Union(_)) => (1, 0),
+            Some(TypeKind::Enum(_)) => (2, 0),
+            Some(TypeKind::Alias(inner)) => specificity(inner, types),
+            // Not defined yet (a member that refers back to the union): an object, probably.
+            None => (0, usize::MAX),
+        },
+        Type::Vec(_) => (3, 0),
+        Type::Bool => (4, 0),
+        Type::Int32 | Type::Int64 => (5, 0),
+        Type::Float | Type::Double => (6, 0),
+        Type::DateTime | Type::Date => (7, 0),
+        Type::String | Type::Bytes | Type::Multipart => (8, 0),
+        Type::Map(_) => (9, 0),
+        Type::Json => (10, 0),
+    }
+}
+
+/// The rustdoc paragraph that says how a union's values are told apart.
+pub(super) fn union_docs(union: &Union) -> Vec<String> {
+    match &union.tag {
+        Some(tag) => {
+            let mut lines = vec![format!("Told apart by the `{tag}` member:"), String::new()];
+            for variant in &union.variants {
+                let tags: Vec<String> = variant.tags.iter().map(|t| format!("`{t:?}`")).collect();
+                lines.push(format!("- {}: [`{}`](Self::{})", tags.join(", "), variant.name, variant.name));
+            }
+            if let Some(unrecognized) = &union.unrecognized {
+                lines.extend([String::new(), format!("A value with another tag, or none, decodes into [`{unrecognized}`](Self::{unrecognized}) as it was received and encodes back unchanged.")]);
+            }
+            lines
+        }
+        None => {
+            let order: Vec<String> = union.variants.iter().map(|v| format!("[`{}`](Self::{})", v.name, v.name)).collect();
+            let mut lines = vec![format!(
+                "Told apart by shape: a value decodes into the first variant it fits, tried in this order (the most specific first): {}.",
+                order.join(", ")
+            )];
+            if let Some(unrecognized) = &union.unrecognized {
+                lines.push(format!("A value that fits none decodes into [`{unrecognized}`](Self::{unrecognized}) as it was received and encodes back unchanged."));
+            }
+            lines
+        }
+    }
+}
