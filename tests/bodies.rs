@@ -83,7 +83,7 @@ async fn form_fields_are_url_encoded_repeating_arrays_and_leaving_out_nulls() {
     let (server, client) = serve(ResponseTemplate::new(200)).await;
     let mut request = post("token");
     let form = json!({"grant_type": "client_credentials", "scope": ["a b", "c&d"], "absent": null, "n": 3});
-    request.form_body::<serde_json::Value>(&form).unwrap();
+    request.form_body(&form);
     client.execute::<serde_json::Value>(request).await.unwrap();
     let sent = received(&server).await;
     assert_eq!(sent[0].0, "application/x-www-form-urlencoded");

@@ -129,6 +129,9 @@ impl Client {
         for (name, value) in request.headers() {
             builder = builder.header(name, value);
         }
+        if let Some(cookies) = request.cookie_header() {
+            builder = builder.header(reqwest::header::COOKIE, cookies);
+        }
         if let Some(header) = token.and_then(Secret::bearer_header) {
             builder = builder.header(AUTHORIZATION, header);
         }

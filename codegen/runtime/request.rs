@@ -19,7 +19,8 @@ pub struct Request {
     method: reqwest::Method,
     operation: &'static str,
     segments: Vec<String>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    cookies: Vec<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
     accept: HeaderValue,
     /// The body and its `Content-Type`; kept encoded, so that a retry sends the same bytes.
@@ -38,6 +39,7 @@ impl Request {
             operation,
             segments: Vec::new(),
             query: Vec::new(),
+            cookies: Vec::new(),
             headers: Vec::new(),
             accept: HeaderValue::from_static(JSON),
             body: None,
@@ -86,13 +88,72 @@ impl Request {
 
     /// Adds `name=value` to the query.
     pub fn query<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.query.push((name, value.to_param().into_owned()));
+        self.query.push((name.to_owned(), value.to_param().into_owned()));
     }
 
     /// Adds `name=a,b,c` to the query (`style: form, explode: false`).
     pub fn query_joined<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
+        self.query_delimited(name, values, ",");
+    }
+
+    /// Adds `name=a<separator>b` to the query (`spaceDelimited` and `pipeDelimited` styles).
+    pub fn query_delimited<T: ParamValue>(&mut self, name: &'static str, values: &[T], separator: &str) {
         let joined: Vec<_> = values.iter().map(ParamValue::to_param).collect();
-        self.query.push((name, joined.join(",")));
+        self.query.push((name.to_owned(), joined.join(separator)));
+    }
+
+    /// Adds the members of an object to the query: each as `key=value` (`style: form, explode: true`), or
+    /// as `name[key]=value` when `deep_name` is given (`style: deepObject`). Arrays repeat their key;
+    /// absent and `null` members are left out; nested objects are sent as JSON text.
+    pub fn query_object(&mut self, deep_name: Option<&'static str>, value: &impl serde::Serialize) {
+        match object_pairs(value) {
+            Ok(pairs) => {
+                let key = |member: String| deep_name.map_or_else(|| member.clone(), |name| format!("{name}[{member}]"));
+                self.query.extend(pairs.into_iter().map(|(member, text)| (key(member), text)));
+            }
+            Err(problem) => self.problems.push(problem),
+        }
+    }
+
+    /// Adds `name=<value as JSON>` to the query (a parameter given by `content`).
+    pub fn query_json(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.query.push((name.to_owned(), text)),
+            Err(err) => self.problems.push(format!("query parameter `{name}` cannot be encoded: {err}")),
+        }
+    }
+
+    /// Adds the header `name: <value as JSON>` (a parameter given by `content`).
+    pub fn header_json(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.header(name, text.as_str()),
+            Err(err) => self.problems.push(format!("header `{name}` cannot be encoded: {err}")),
+        }
+    }
+
+    /// Adds the cookie `name=value`; characters a cookie value cannot hold are percent-encoded.
+    pub fn cookie<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.cookies.push(format!("{name}={}", cookie_text(&value.to_param())));
+    }
+
+    /// Adds the cookie `name=a,b,c`.
+    pub fn cookie_joined<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
+        let joined: Vec<_> = values.iter().map(ParamValue::to_param).collect();
+        self.cookie(name, joined.join(",").as_str());
+    }
+
+    /// Adds the cookie `name=<value as JSON>` (a parameter given by `content`).
+    pub fn cookie_json(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.cookie(name, text.as_str()),
+            Err(err) => self.problems.push(format!("cookie `{name}` cannot be encoded: {err}")),
+        }
+    }
+
+    /// The `Cookie` header of the cookies added, if any.
+    pub(crate) fn cookie_header(&self) -> Option<HeaderValue> {
+        // Every cookie value is percent-encoded to visible ASCII, so the header is always valid.
+        (!self.cookies.is_empty()).then(|| HeaderValue::from_str(&self.cookies.join("; ")).ok()).flatten()
     }
 
     /// Adds the header `name: value`.
@@ -143,25 +204,19 @@ impl Request {
     /// Sets the body: the members of `body` (an object) as `application/x-www-form-urlencoded` fields.
     /// Arrays repeat their field once per item; absent and `null` members are left out; nested objects
     /// are sent as JSON text, since the form encoding has no way to nest.
-    pub fn form_body<E>(&mut self, body: &impl serde::Serialize) -> Result<(), Error<E>> {
-        let value = serde_json::to_value(body).map_err(|source| Error::Encode { operation: self.operation, source })?;
-        let serde_json::Value::Object(members) = value else {
-            self.problems.push("a form body must be an object".to_owned());
-            return Ok(());
-        };
-        let mut pairs = Vec::new();
-        for (name, value) in members {
-            match value {
-                serde_json::Value::Array(items) => pairs.extend(items.into_iter().filter_map(form_value).map(|v| (name.clone(), v))),
-                other => pairs.extend(form_value(other).map(|v| (name.clone(), v))),
+    pub fn form_body(&mut self, body: &impl serde::Serialize) {
+        let pairs = match object_pairs(body) {
+            Ok(pairs) => pairs,
+            Err(problem) => {
+                self.problems.push(problem);
+                return;
             }
-        }
+        };
         // The `url` crate reqwest already uses writes `application/x-www-form-urlencoded` exactly.
         let mut url = Url::parse("http://form.invalid/").expect("a constant, valid URL");
         url.query_pairs_mut().extend_pairs(pairs);
         let encoded = url.query().unwrap_or_default().to_owned();
         self.set_body("application/x-www-form-urlencoded", Bytes::from(encoded));
-        Ok(())
     }
 
     /// Sets the body: `parts` as `multipart/form-data`.
@@ -205,7 +260,7 @@ impl Request {
             path.extend(&self.segments);
         }
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         Ok(url)
     }
@@ -214,6 +269,35 @@ impl Request {
     pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
         &self.headers
     }
+}
+
+/// The members of an object as `(name, text)` pairs: arrays give a pair per item, `null` none.
+fn object_pairs(value: &impl serde::Serialize) -> Result<Vec<(String, String)>, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("an object parameter cannot be encoded: {err}"))?;
+    let serde_json::Value::Object(members) = value else {
+        return Err("expected an object of fields".to_owned());
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in members {
+        match value {
+            serde_json::Value::Array(items) => pairs.extend(items.into_iter().filter_map(form_value).map(|v| (name.clone(), v))),
+            other => pairs.extend(form_value(other).map(|v| (name.clone(), v))),
+        }
+    }
+    Ok(pairs)
+}
+
+/// A cookie value as RFC 6265 allows it: visible ASCII but `"`, `,`, `;` and `\`; anything else
+/// percent-encoded (and `%` itself, so that the encoding can be undone).
+fn cookie_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'!' | b'#'..=b'$' | b'&'..=b'+' | b'-'..=b':' | b'<'..=b'[' | b']'..=b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// A form field's text: strings as they are, numbers and booleans as JSON writes them, objects and nested

@@ -11,6 +11,7 @@ fn place(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
@@ -88,8 +89,9 @@ fn compare_param(sides: &Sides<'_>, old: &Param, new: &Param, at: &str, changes:
     }
     let array_in_query = |p: &Param| p.location == ParamLocation::Query && matches!(p.ty, crate::model::Type::Vec(_));
     if array_in_query(old) && array_in_query(new) && old.style != new.style {
-        let style = |s: QueryStyle| if s == QueryStyle::Repeated { "repeated keys" } else { "comma-separated" };
         changes.add(Class::Minor, at, format!("array style changed from {} to {}", style(old.style), style(new.style)));
+    } else if old.location == new.location && old.style != new.style && !array_in_query(old) && !array_in_query(new) {
+        changes.add(Class::Minor, at, format!("sent another way: {} before, {} now", style(old.style), style(new.style)));
     }
     compare_type(sides, &old.ty, &new.ty, at, changes);
     if old.docs != new.docs {
@@ -158,5 +160,17 @@ fn compare_output(sides: &Sides<'_>, old: &Output, new: &Output, location: &str,
             // The output enum is #[non_exhaustive], so a new variant breaks no match.
             changes.add(Class::Minor, format!("{location} response {}", case.status), "success response added");
         }
+    }
+}
+
+/// How a parameter style reads in the report.
+fn style(style: QueryStyle) -> String {
+    match style {
+        QueryStyle::Repeated => "repeated keys".to_owned(),
+        QueryStyle::CommaSeparated => "comma-separated".to_owned(),
+        QueryStyle::Delimited(separator) => format!("{separator:?}-separated"),
+        QueryStyle::FormObject => "an object's members as keys".to_owned(),
+        QueryStyle::DeepObject => "an object's members as `name[key]`".to_owned(),
+        QueryStyle::Json => "JSON text".to_owned(),
     }
 }

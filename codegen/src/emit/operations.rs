@@ -256,7 +256,7 @@ fn set_body(body: &Body, value: TokenStream) -> TokenStream {
         Encoding::Json => quote!(request.json_body(#media, #value)?;),
         Encoding::Text => quote!(request.text_body(#media, #value);),
         Encoding::Binary => quote!(request.bytes_body(#media, #value);),
-        Encoding::Form => quote!(request.form_body(#value)?;),
+        Encoding::Form => quote!(request.form_body(#value);),
         Encoding::Multipart => quote!(request.multipart_body(#value);),
     }
 }
@@ -279,12 +279,25 @@ fn send_param(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
     let is_vec = matches!(param.ty, crate::model::Type::Vec(_));
     let add = match (param.location, is_vec, param.style) {
+        (ParamLocation::Path, _, _) => quote!(),
+        (ParamLocation::Query, _, QueryStyle::Json) => quote!(request.query_json(#wire, value);),
+        (ParamLocation::Header, _, QueryStyle::Json) => quote!(request.header_json(#wire, value);),
+        (ParamLocation::Cookie, _, QueryStyle::Json) => quote!(request.cookie_json(#wire, value);),
+        (ParamLocation::Query, _, QueryStyle::FormObject) => quote!(request.query_object(::std::option::Option::None, value);),
+        (ParamLocation::Query, _, QueryStyle::DeepObject) => {
+            quote!(request.query_object(::std::option::Option::Some(#wire), value);)
+        }
         (ParamLocation::Query, true, QueryStyle::Repeated) => quote!(for value in value { request.query(#wire, value); }),
-        (ParamLocation::Query, true, QueryStyle::CommaSeparated) => quote!(request.query_joined(#wire, value);),
+        (ParamLocation::Query, true, QueryStyle::Delimited(separator)) => {
+            let separator = separator.to_string();
+            quote!(request.query_delimited(#wire, value, #separator);)
+        }
+        (ParamLocation::Query, true, _) => quote!(request.query_joined(#wire, value);),
         (ParamLocation::Query, false, _) => quote!(request.query(#wire, value);),
         (ParamLocation::Header, true, _) => quote!(request.header_joined(#wire, value);),
         (ParamLocation::Header, false, _) => quote!(request.header(#wire, value);),
-        (ParamLocation::Path, _, _) => quote!(),
+        (ParamLocation::Cookie, true, _) => quote!(request.cookie_joined(#wire, value);),
+        (ParamLocation::Cookie, false, _) => quote!(request.cookie(#wire, value);),
     };
     if param.required {
         quote! { { let value = &self.#name; #add } }

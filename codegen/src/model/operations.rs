@@ -89,15 +89,25 @@ pub enum ParamLocation {
     Query,
     /// As a header.
     Header,
+    /// As a cookie.
+    Cookie,
 }
 
-/// How an array query parameter is sent.
+/// How a parameter's value is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryStyle {
     /// `style: form, explode: true`: the key once per value (`expand=a&expand=b`).
     Repeated,
     /// `style: form, explode: false`: one key, comma-separated values (`expand=a,b`).
     CommaSeparated,
+    /// `spaceDelimited` or `pipeDelimited`: one key, values joined by this separator.
+    Delimited(char),
+    /// An object with `style: form, explode: true`: each member as its own `key=value`.
+    FormObject,
+    /// `style: deepObject`: each member as `name[key]=value`.
+    DeepObject,
+    /// Given by `content` rather than `schema`: the value as JSON text.
+    Json,
 }
 
 /// A request body.
@@ -333,6 +343,37 @@ fn parameters(
     params
 }
 
+/// How a parameter is written: by its style, or as JSON when `content` describes it.
+fn param_style(param: &Parameter, is_object: bool, at: &Pointer, sink: &mut Sink) -> Option<QueryStyle> {
+    let data = param.parameter_data_ref();
+    if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
+        return Some(QueryStyle::Json);
+    }
+    let explode = data.explode;
+    let style = match param {
+        Parameter::Path { .. } | Parameter::Header { .. } | Parameter::Cookie { .. } if is_object => {
+            sink.error(at, format!("unsupported: an object {} parameter", location_name(param)));
+            return None;
+        }
+        Parameter::Path { .. } => QueryStyle::Repeated,
+        Parameter::Header { .. } | Parameter::Cookie { .. } => QueryStyle::CommaSeparated,
+        Parameter::Query { style, .. } => match (style, explode, is_object) {
+            (SpecQueryStyle::Form, None | Some(true), false) => QueryStyle::Repeated,
+            (SpecQueryStyle::Form, Some(false), false) => QueryStyle::CommaSeparated,
+            (SpecQueryStyle::Form, None | Some(true), true) => QueryStyle::FormObject,
+            (SpecQueryStyle::DeepObject, _, true) => QueryStyle::DeepObject,
+            (SpecQueryStyle::SpaceDelimited, _, false) => QueryStyle::Delimited(' '),
+            (SpecQueryStyle::PipeDelimited, _, false) => QueryStyle::Delimited('|'),
+            (other, _, _) => {
+                let shape = if is_object { "an object" } else { "a value that is not an object" };
+                sink.error(at, format!("unsupported: query parameter style {other:?} with explode {explode:?} for {shape}"));
+                return None;
+            }
+        },
+    };
+    Some(style)
+}
+
 fn location_name(param: &Parameter) -> &'static str {
     match param {
         Parameter::Query { .. } => "query",
@@ -376,43 +417,62 @@ fn parameter(
     sink: &mut Sink,
 ) -> Option<Param> {
     let data = param.parameter_data_ref();
-    let (location, style) = match param {
-        Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Repeated),
-        Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::CommaSeparated),
-        Parameter::Query { style, .. } => {
-            let style = match (style, data.explode) {
-                (SpecQueryStyle::Form, None | Some(true)) => QueryStyle::Repeated,
-                (SpecQueryStyle::Form, Some(false)) => QueryStyle::CommaSeparated,
-                (other, _) => {
-                    sink.error(at, format!("unsupported query parameter style {other:?}: only `form` is supported"));
-                    return None;
-                }
-            };
-            (ParamLocation::Query, style)
-        }
-        Parameter::Cookie { .. } => {
-            sink.error(at, "unsupported: cookie parameters");
-            return None;
-        }
-    };
-    let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-        sink.error(at, "unsupported: a parameter described by `content` instead of `schema`");
-        return None;
+    let location = match param {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
     };
     let hint = format!("{}{}", ctx.names.builder, naming::type_name(&data.name));
-    let ty = types.schema_type(schema, &at.join("schema"), &hint, sink);
-    if !is_simple(&ty, types) {
-        sink.error(at, "unsupported parameter type: only strings, numbers, booleans, enums and arrays of them can be sent");
+    let (schema, schema_at) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => (Some(schema), at.join("schema")),
+        ParameterSchemaOrContent::Content(content) => {
+            let Some((media, value)) = choose_media(content) else {
+                sink.error(&at.join("content"), "a parameter's `content` lists no media type");
+                return None;
+            };
+            if media.encoding != Encoding::Json {
+                sink.error(&at.join("content"), format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type));
+                return None;
+            }
+            (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
+        }
+    };
+    let ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint, sink));
+    let is_object = !is_simple(&ty, types);
+    if is_object && !is_object_like(&ty, types) {
+        sink.error(at, "unsupported parameter type: only scalars, enums, arrays of them and objects can be sent");
+        return None;
+    }
+    let style = param_style(param, is_object, at, sink)?;
+    if location == ParamLocation::Path && style == QueryStyle::Json {
+        sink.error(at, "unsupported: a path parameter given by `content`");
         return None;
     }
     let required = data.required || location == ParamLocation::Path;
     let mut docs = data.description.as_deref().map(docs::lines).unwrap_or_default();
-    if let ReferenceOr::Item(schema) = schema {
+    if let Some(ReferenceOr::Item(schema)) = schema {
         if let Some(default) = &schema.schema_data.default {
             docs::push_paragraph(&mut docs, vec![format!("The server's default: `{default}`.")]);
         }
     }
+    if style == QueryStyle::Json {
+        docs::push_paragraph(&mut docs, vec!["Sent as JSON text.".to_owned()]);
+    }
     Some(Param { name: names.claim(naming::value_name(&data.name)), wire_name: data.name.clone(), location, ty, required, style, docs })
+}
+
+/// Whether a parameter of this type is an object whose members can be sent one by one.
+fn is_object_like(ty: &Type, types: &TypeBuilder<'_>) -> bool {
+    match ty {
+        Type::Map(_) | Type::Json => true,
+        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct(_) | TypeKind::Union(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_object_like(inner, types),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Whether a parameter of this type can be written as text (arrays one level deep).

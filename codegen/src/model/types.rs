@@ -224,18 +224,21 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, schema, at) in &parts.properties {
             let hint = format!("{owner}{}", naming::type_name(wire));
-            let nullable = match schema {
-                ReferenceOr::Item(s) => s.schema_data.nullable,
-                ReferenceOr::Reference { .. } => false,
+            let (nullable, one_way, facts) = match schema {
+                ReferenceOr::Item(s) => (s.schema_data.nullable, s.schema_data.read_only || s.schema_data.write_only, super::constraints::docs(s)),
+                ReferenceOr::Reference { .. } => (false, false, Vec::new()),
             };
+            let mut docs = self.schema_docs(schema, at);
+            docs::push_paragraph(&mut docs, facts);
             fields.push(Field {
                 name: names.claim(naming::value_name(wire)),
                 wire_name: wire.clone(),
                 ty: self.schema_type(schema, at, &hint, sink),
-                required: parts.required.contains(wire),
+                // A read-only member is not sent, and a write-only one not received: neither is always there.
+                required: parts.required.contains(wire) && !one_way,
                 nullable,
                 boxed: false,
-                docs: self.schema_docs(schema, at),
+                docs,
             });
         }
         // A required name without a property: the spec says it is there, not what it is.
