@@ -91,6 +91,7 @@ pairs! {
     required_params_reordered: "required-params-reordered" => Major,
     required_fields_reordered: "required-fields-reordered" => Major,
     enum_variant_renamed: "enum-variant-renamed" => Major,
+    union_member_added: "union-member-added" => Minor,
 }
 
 #[test]

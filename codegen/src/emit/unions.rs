@@ -10,7 +10,9 @@ use crate::model::{Type, TypeDef, Union, UnionVariant};
 
 pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_attrs(&def.docs);
+    let mut lines = def.docs.clone();
+    crate::docs::push_paragraph(&mut lines, crate::model::composition::union_docs(union));
+    let docs = doc_attrs(&lines);
     let variants = union.variants.iter().map(variant);
     let unrecognized = union.unrecognized.as_ref().map(|unrecognized| {
         let unrecognized = ident(unrecognized);

@@ -230,8 +230,9 @@ fn specificity(ty: &Type, types: &TypeBuilder<'_>) -> (u8, usize) {
     }
 }
 
-/// The rustdoc paragraph that says how a union's values are told apart.
-pub(super) fn union_docs(union: &Union) -> Vec<String> {
+/// The rustdoc paragraph that says how a union's values are told apart (written by the emitter, so that
+/// the spec's own description is all the model compares).
+pub fn union_docs(union: &Union) -> Vec<String> {
     match &union.tag {
         Some(tag) => {
             let mut lines = vec![format!("Told apart by the `{tag}` member:"), String::new()];

@@ -1,6 +1,6 @@
 //! The intermediate model: what the emitter needs, with every Rust name already chosen beside its wire name.
 
-mod composition;
+pub(crate) mod composition;
 mod constraints;
 mod extras;
 mod operations;

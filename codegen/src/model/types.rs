@@ -177,7 +177,6 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
-                docs::push_paragraph(&mut docs, super::composition::union_docs(&union));
                 TypeKind::Union(union)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
@@ -186,7 +185,6 @@ impl<'a> TypeBuilder<'a> {
                     sink.error(pointer, format!("unsupported schema: `{key}` beside `properties` or `allOf`"));
                 }
                 let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
-                docs::push_paragraph(&mut docs, super::composition::union_docs(&union));
                 TypeKind::Union(union)
             }
             _ if super::composition::single_reference(schema).is_some() => {
