@@ -121,9 +121,6 @@ impl<'a> TypeBuilder<'a> {
         if !defines_type(schema) {
             return self.primitive_or_array(schema, pointer, hint, sink);
         }
-        if let Some(reference) = super::composition::single_reference(schema) {
-            return self.reference(reference, pointer, sink);
-        }
         let name = self.names.claim(naming::type_name(hint));
         self.define(name.clone(), schema, pointer, sink);
         Type::Named(name)
@@ -131,6 +128,10 @@ impl<'a> TypeBuilder<'a> {
 
     fn primitive_or_array(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
         use openapiv3::Type as T;
+        // A single `$ref` wrapped in `allOf` (to give it a description or `nullable`) is that type.
+        if let Some(reference) = super::composition::single_reference(schema) {
+            return self.reference(reference, pointer, sink);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(T::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
@@ -151,11 +152,6 @@ impl<'a> TypeBuilder<'a> {
                 None => Type::Vec(Box::new(Type::Json)),
             },
             SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json))),
-            // A single `$ref` wrapped in `allOf` (to give it a description or `nullable`) is that type.
-            _ if super::composition::single_reference(schema).is_some() => {
-                let reference = super::composition::single_reference(schema).unwrap_or_default();
-                self.reference(reference, pointer, sink)
-            }
             // No type, or `not` (which no Rust type expresses): any JSON value.
             SchemaKind::Any(_) | SchemaKind::Not { .. } => Type::Json,
             // Compositions define a type of their own: only a bare one reaches here, from a component.
@@ -166,6 +162,14 @@ impl<'a> TypeBuilder<'a> {
     /// Defines the named type `name` from `schema`.
     fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer, sink: &mut Sink) {
         let mut docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
+        if let Some((key, members)) = union_members(schema) {
+            if matches!(&schema.schema_kind, SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty()) {
+                sink.error(pointer, format!("unsupported schema: `{key}` beside `properties` or `allOf`"));
+            }
+            let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
+            self.insert(name, pointer, docs, TypeKind::Union(union));
+            return;
+        }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 TypeKind::Enum(enumeration(&s.enumeration))
@@ -174,24 +178,13 @@ impl<'a> TypeBuilder<'a> {
                 let parts = ObjectParts::of(&o.properties, &o.required, o.additional_properties.as_ref(), pointer);
                 TypeKind::Struct(self.object(&name, parts, pointer, sink))
             }
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
-                TypeKind::Union(union)
+            // A single `$ref` in an `allOf` is that type: the last arm makes the alias.
+            SchemaKind::AllOf { .. } if super::composition::single_reference(schema).is_none() => {
+                TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
-            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
-                let (key, members) = if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
-                if !any.properties.is_empty() || !any.all_of.is_empty() {
-                    sink.error(pointer, format!("unsupported schema: `{key}` beside `properties` or `allOf`"));
-                }
-                let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
-                TypeKind::Union(union)
+            SchemaKind::Any(any) if !any.all_of.is_empty() && super::composition::single_reference(schema).is_none() => {
+                TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
-            _ if super::composition::single_reference(schema).is_some() => {
-                TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink))
-            }
-            SchemaKind::AllOf { .. } => TypeKind::Struct(self.merged(&name, schema, pointer, sink)),
-            SchemaKind::Any(any) if !any.all_of.is_empty() => TypeKind::Struct(self.merged(&name, schema, pointer, sink)),
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let parts = ObjectParts::of(&any.properties, &any.required, any.additional_properties.as_ref(), pointer);
                 TypeKind::Struct(self.object(&name, parts, pointer, sink))
@@ -271,6 +264,17 @@ impl<'a> TypeBuilder<'a> {
                 Some(self.schema_type(schema.as_ref(), &pointer.join("additionalProperties"), hint, sink))
             }
         }
+    }
+}
+
+/// The members of a `oneOf` or `anyOf`, with the keyword, if the schema is one.
+fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some(("oneOf", &any.one_of)),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some(("anyOf", &any.any_of)),
+        _ => None,
     }
 }
 
