@@ -8,6 +8,14 @@ use super::error::Error;
 use super::multipart::Multipart;
 use super::value::ParamValue;
 
+/// A part of a path segment that holds text and parameters (`{id}.json`).
+pub enum TemplatePart<'a> {
+    /// Text sent as written.
+    Text(&'static str),
+    /// A path parameter: its name and value.
+    Param(&'static str, &'a dyn ParamValue),
+}
+
 /// What a request asks for when its operation does not say: JSON.
 const JSON: &str = "application/json";
 
@@ -84,6 +92,35 @@ impl Request {
             _ => {}
         }
         self.segments.push(value.into_owned());
+    }
+
+    /// Appends one segment made of text and path parameters (`{id}.json`); it is percent-encoded whole.
+    pub fn push_template(&mut self, parts: &[TemplatePart<'_>]) {
+        let mut segment = String::new();
+        for part in parts {
+            match part {
+                TemplatePart::Text(text) => segment.push_str(text),
+                TemplatePart::Param(name, value) => {
+                    let value = value.to_param();
+                    if value.is_empty() {
+                        self.problems.push(format!("path parameter `{name}` is empty"));
+                    }
+                    segment.push_str(&value);
+                }
+            }
+        }
+        if segment == "." || segment == ".." {
+            self.problems.push(format!("a path segment cannot be {segment:?}"));
+        }
+        self.segments.push(segment);
+    }
+
+    /// Appends the path parameter `name` written as JSON text (its style cannot write it otherwise).
+    pub fn push_param_json(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.push_param(name, text.as_str()),
+            Err(err) => self.problems.push(format!("path parameter `{name}` cannot be encoded: {err}")),
+        }
     }
 
     /// Adds `name=value` to the query.

@@ -9,21 +9,41 @@
 pub fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The indentation that continues the list item above, if the previous line belongs to one.
+    let mut item_indent: Option<usize> = None;
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
+            item_indent = None;
         } else if in_fence {
             out.push(line.trim_end().to_owned());
-        } else {
+        } else if trimmed.is_empty() {
+            out.push(String::new());
+            item_indent = None;
+        } else if let Some(marker) = list_marker(trimmed) {
             out.push(escape_markdown(trimmed));
+            item_indent = Some(marker);
+        } else {
+            // A line that goes on with a list item is indented under it, as rustdoc (and clippy) expect.
+            let indent = " ".repeat(item_indent.unwrap_or(0));
+            out.push(format!("{indent}{}", escape_markdown(trimmed)));
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out
+}
+
+/// The width of a Markdown list marker that starts `line` (`- `, `* `, `+ `, `12. `), if one does.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Appends `more` to `lines` as a new paragraph.
@@ -86,6 +106,12 @@ mod tests {
     #[test]
     fn urls_become_autolinks() {
         assert_eq!(lines("see https://example.com/a?b=1."), ["see <https://example.com/a?b=1>."]);
+    }
+
+    #[test]
+    fn lines_that_continue_a_list_item_are_indented_under_it() {
+        let text = "Modes:\n- `A` does one thing\nand goes on.\n10. ten\nmore\n\nAfter.";
+        assert_eq!(lines(text), ["Modes:", "- `A` does one thing", "  and goes on.", "10. ten", "    more", "", "After."]);
     }
 
     #[test]

@@ -26,7 +26,6 @@ const DROPPED: &[&str] = &[
 
 /// Schema keywords that constrain or structure data in ways 3.0 cannot express: refused, one error each.
 const REFUSED: &[&str] = &[
-    "prefixItems",
     "if",
     "then",
     "else",
@@ -185,6 +184,8 @@ impl Walker {
         let Some(operation) = operation.as_object_mut() else {
             return;
         };
+        // 3.1 makes `responses` optional; 3.0 requires it, and none documented means none to decode.
+        operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
         for (key, value) in operation.iter_mut() {
             let here = at.join(key);
             match key.as_str() {
@@ -257,8 +258,9 @@ impl Walker {
             return;
         };
         self.refuse(map, at);
+        convert_prefix_items(map);
         convert_null_members(map);
-        self.convert_type(map, at);
+        Self::convert_type(map);
         convert_const(map);
         convert_examples(map);
         exclusive_bound(map, "exclusiveMinimum", "minimum", |bound, inclusive| {
@@ -305,9 +307,10 @@ impl Walker {
         }
     }
 
-    /// `type: [X, "null"]` becomes `type: X` with `nullable: true`, and `type: [X]` becomes `type: X`; no type
-    /// or several types other than `"null"` are refused, as 3.0 has one type per schema.
-    fn convert_type(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+    /// `type: [X, "null"]` becomes `type: X` with `nullable: true`, and `type: [X]` becomes `type: X`; several
+    /// types become an `anyOf` of one schema each (3.0 has one type per schema), and `"null"` alone an untyped
+    /// nullable schema.
+    fn convert_type(map: &mut Map<String, Value>) {
         let Some(typ) = map.get("type") else {
             return;
         };
@@ -318,11 +321,25 @@ impl Walker {
                     map.insert("nullable".to_owned(), Value::Bool(true));
                 }
             }
-            None if typ.is_string() || typ.is_array() => {
-                let construct = format!("type: {typ}");
-                self.unsupported(&at.join("type"), &construct);
+            None => {
+                let names: Vec<String> = match typ {
+                    Value::String(name) => vec![name.clone()],
+                    Value::Array(names) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                    _ => return,
+                };
+                let nullable = names.iter().any(|name| name == "null");
+                let others: Vec<Value> =
+                    names.iter().filter(|name| *name != "null").map(|name| json_type(name)).collect();
+                // Several types are any of them (an `anyOf` already there says which); `"null"` alone is a
+                // value that is always null: untyped.
+                map.remove("type");
+                if others.len() > 1 && !map.contains_key("anyOf") {
+                    map.insert("anyOf".to_owned(), Value::Array(others));
+                }
+                if nullable {
+                    map.insert("nullable".to_owned(), Value::Bool(true));
+                }
             }
-            None => {}
         }
     }
 
@@ -332,6 +349,36 @@ impl Walker {
             format!("unsupported OpenAPI 3.1 construct `{construct}`: 3.0 cannot express it");
         self.sink.error(at, message);
     }
+}
+
+/// A schema of one type.
+fn json_type(name: &str) -> Value {
+    let mut map = Map::new();
+    map.insert("type".to_owned(), Value::String(name.to_owned()));
+    Value::Object(map)
+}
+
+/// `prefixItems` (a tuple) becomes `items` that may be any of the tuple's members: positions are lost,
+/// values are kept.
+fn convert_prefix_items(map: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = map.remove("prefixItems") else { return };
+    if map.contains_key("items") || members.is_empty() {
+        return;
+    }
+    let mut distinct: Vec<Value> = Vec::new();
+    for member in members {
+        if !distinct.contains(&member) {
+            distinct.push(member);
+        }
+    }
+    let items = if distinct.len() == 1 {
+        distinct.remove(0)
+    } else {
+        let mut any = Map::new();
+        any.insert("anyOf".to_owned(), Value::Array(distinct));
+        Value::Object(any)
+    };
+    map.insert("items".to_owned(), items);
 }
 
 /// The one type other than `"null"` that `typ` names, and whether it names `"null"` too; `None` when it
@@ -817,9 +864,11 @@ mod tests {
     }
 
     #[test]
-    fn prefix_items_are_refused() {
-        let err = refused(json!({"type": "array", "prefixItems": [{"type": "string"}]}));
-        assert_eq!(err, refusal("prefixItems", "prefixItems"));
+    fn prefix_items_become_items_of_any_member() {
+        let converted = pet(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}, {"type": "string"}]}));
+        assert_eq!(converted.unwrap(), json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}));
+        let converted = pet(json!({"type": "array", "prefixItems": [{"type": "string"}]}));
+        assert_eq!(converted.unwrap(), json!({"type": "array", "items": {"type": "string"}}));
     }
 
     #[test]
@@ -885,21 +934,17 @@ mod tests {
     }
 
     #[test]
-    fn several_types_are_refused() {
-        let err = refused(json!({"type": ["string", "integer", "null"]}));
-        assert_eq!(err, refusal("type", r#"type: ["string","integer","null"]"#));
+    fn several_types_become_any_of() {
+        let converted = pet(json!({"type": ["string", "integer", "null"], "maxLength": 3}));
+        assert_eq!(converted.unwrap(), json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "maxLength": 3, "nullable": true}));
+        let converted = pet(json!({"type": ["string", "integer", "null"], "anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(converted.unwrap(), json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));
     }
 
     #[test]
-    fn null_type_alone_is_refused() {
-        assert_eq!(
-            refused(json!({"type": "null"})),
-            refusal("type", r#"type: "null""#)
-        );
-        assert_eq!(
-            refused(json!({"type": ["null"]})),
-            refusal("type", r#"type: ["null"]"#)
-        );
+    fn null_type_alone_is_an_untyped_nullable_schema() {
+        assert_eq!(pet(json!({"type": "null"})).unwrap(), json!({"nullable": true}));
+        assert_eq!(pet(json!({"type": ["null"]})).unwrap(), json!({"nullable": true}));
     }
 
     #[test]
@@ -907,13 +952,13 @@ mod tests {
         let doc = json!({
             "openapi": "3.1.0",
             "paths": {"/a/{id}": {"get": {"parameters": [{"schema": {"contains": {}}}]}}},
-            "components": {"schemas": {"B": {"properties": {"x~y": {"type": "null"}}}, "A": {"if": {}}}},
+            "components": {"schemas": {"B": {"properties": {"x~y": {"$dynamicRef": "#x"}}}, "A": {"if": {}}}},
         });
         let expected = [
             "spec.yaml#/components/schemas/A/if: unsupported OpenAPI 3.1 construct `if`: \
              3.0 cannot express it",
-            "spec.yaml#/components/schemas/B/properties/x~0y/type: unsupported OpenAPI 3.1 \
-             construct `type: \"null\"`: 3.0 cannot express it",
+            "spec.yaml#/components/schemas/B/properties/x~0y/$dynamicRef: unsupported OpenAPI 3.1 \
+             construct `$dynamicRef`: 3.0 cannot express it",
             "spec.yaml#/paths/~1a~1{id}/get/parameters/0/schema/contains: unsupported OpenAPI \
              3.1 construct `contains`: 3.0 cannot express it",
         ];

@@ -43,14 +43,32 @@ pub fn parse(path: &Path, text: &str) -> Result<Document, Diagnostics> {
         one(path, Location::LineColumn { line, column }, format!("invalid YAML: {}", first_line(&err.to_string())))
     })?;
     let mut raw = to_json(&yaml);
+    drop(yaml);
     check_version(path, &raw)?;
-    let api = if downconvert::is_3_1(&raw) {
+    if downconvert::is_3_1(&raw) {
         downconvert::downconvert(path, &mut raw)?;
-        typed(path, &raw, &raw)?
-    } else {
-        typed(path, &raw, yaml)?
-    };
+    }
+    remove_callbacks(&mut raw);
+    let api = typed(path, &raw, &raw)?;
     Ok(Document { path: path.to_path_buf(), api, raw })
+}
+
+/// Removes callbacks (requests the API makes to the caller, which a client does not send), before
+/// `openapiv3` reads them: it cannot read a callback given by `$ref`.
+fn remove_callbacks(raw: &mut serde_json::Value) {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    if let Some(paths) = raw.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for method in METHODS {
+                if let Some(operation) = item.get_mut(method).and_then(serde_json::Value::as_object_mut) {
+                    operation.remove("callbacks");
+                }
+            }
+        }
+    }
+    if let Some(components) = raw.get_mut("components").and_then(serde_json::Value::as_object_mut) {
+        components.remove("callbacks");
+    }
 }
 
 /// Deserializes the typed document from `from`, the same document as `raw` (YAML, or the converted JSON of a
@@ -321,12 +339,12 @@ components:
     #[test]
     fn openapi_3_1_constructs_3_0_lacks_are_refused() {
         let text =
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {prefixItems: [{}]}\n";
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {if: {}}\n";
         let err = parse(Path::new("spec.yaml"), text).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "spec.yaml#/components/schemas/Pet/prefixItems: \
-             unsupported OpenAPI 3.1 construct `prefixItems`: 3.0 cannot express it"
+            "spec.yaml#/components/schemas/Pet/if: \
+             unsupported OpenAPI 3.1 construct `if`: 3.0 cannot express it"
         );
     }
 }

@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{argument, doc_attrs, ident, inner_doc_attrs, type_path};
-use crate::model::{Body, Encoding, Operation, Output, Param, ParamLocation, QueryStyle, Segment, StatusMatch, Success};
+use crate::model::{
+    Body, Encoding, Operation, Output, Param, ParamLocation, Piece, QueryStyle, Segment, StatusMatch, Success,
+};
 
 pub fn emit(op: &Operation) -> TokenStream {
     let module_docs = inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
@@ -216,10 +218,26 @@ fn send_body(op: &Operation) -> TokenStream {
     let id = &op.operation_id;
     let segments = op.segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(request.push_literal(#text);),
+        Segment::Template(pieces) => {
+            let parts = pieces.iter().map(|piece| match piece {
+                Piece::Literal(text) => quote!(crate::runtime::TemplatePart::Text(#text)),
+                Piece::Param(name) => {
+                    let wire = op.params.iter().find(|p| &p.name == name).map(|p| p.wire_name.clone()).unwrap_or_default();
+                    let name = ident(name);
+                    quote!(crate::runtime::TemplatePart::Param(#wire, &self.#name))
+                }
+            });
+            quote!(request.push_template(&[#(#parts),*]);)
+        }
         Segment::Param(name) => {
-            let wire = &op.params.iter().find(|p| &p.name == name).map(|p| p.wire_name.clone()).unwrap_or_default();
+            let param = op.params.iter().find(|p| &p.name == name);
+            let wire = param.map(|p| p.wire_name.clone()).unwrap_or_default();
             let name = ident(name);
-            quote!(request.push_param(#wire, &self.#name);)
+            if param.is_some_and(|p| p.style == QueryStyle::Json) {
+                quote!(request.push_param_json(#wire, &self.#name);)
+            } else {
+                quote!(request.push_param(#wire, &self.#name);)
+            }
         }
     });
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(send_param);
@@ -381,6 +399,7 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
         #[doc = #docs]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }

@@ -30,6 +30,7 @@ pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #derives)]
         #attributes
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             #unrecognized

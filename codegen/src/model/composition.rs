@@ -14,16 +14,69 @@ const UNRECOGNIZED: &str = "Unrecognized";
 /// How deep `allOf` members may refer to other `allOf`s before the chain is taken for a cycle.
 const MAX_DEPTH: usize = 32;
 
-/// The `$ref` of an `allOf` with that one member and no properties of its own: a reference given a
-/// description, `nullable` or `readOnly`.
-pub(super) fn single_reference(schema: &Schema) -> Option<&str> {
+/// The one member of an `allOf` that says what its values are, with its index, when nothing needs
+/// merging: the other members only annotate (a description, `nullable`, an example), or none of them is
+/// an object and the first typed one is taken (the rest only narrow it). A `$ref` given a description or
+/// `nullable` this way is that type.
+pub(super) fn sole_member<'s>(doc: &Document, schema: &'s Schema) -> Option<(usize, &'s ReferenceOr<Schema>)> {
     let members = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => all_of,
         SchemaKind::Any(any) if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => &any.all_of,
         _ => return None,
     };
-    match members.as_slice() {
-        [ReferenceOr::Reference { reference }] => Some(reference),
+    let typed: Vec<(usize, &ReferenceOr<Schema>)> = members.iter().enumerate().filter(|(_, m)| !annotation_only(m)).collect();
+    match typed.as_slice() {
+        [only] => Some(*only),
+        [first, ..] if typed.iter().all(|(_, m)| !object_like(doc, m, 0)) => Some(*first),
+        _ => None,
+    }
+}
+
+/// Whether a member says nothing of the values' shape: a description, `nullable`, an example.
+fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()))
+}
+
+/// Whether a member is an object whose properties an `allOf` merges (following `$ref`s).
+fn object_like(doc: &Document, member: &ReferenceOr<Schema>, depth: usize) -> bool {
+    let schema = match member {
+        ReferenceOr::Item(schema) => schema,
+        ReferenceOr::Reference { reference } => match component(doc, reference) {
+            Some((schema, _)) if depth < MAX_DEPTH => schema,
+            _ => return false,
+        },
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(_)) => true,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty()
+                || any.typ.as_deref() == Some("object")
+                || any.all_of.iter().any(|m| object_like(doc, m, depth + 1))
+        }
+        SchemaKind::AllOf { all_of } => all_of.iter().any(|m| object_like(doc, m, depth + 1)),
+        _ => false,
+    }
+}
+
+/// A JSON type with its article: "an array", "a string".
+fn article(json_type: &str) -> String {
+    let an = json_type.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {json_type}", if an { "an" } else { "a" })
+}
+
+/// The JSON type a member's values have, following `$ref`s; `None` when it does not say.
+fn json_type<'d>(doc: &'d Document, member: &'d ReferenceOr<Box<Schema>>) -> Option<&'static str> {
+    let schema: &Schema = match member {
+        ReferenceOr::Item(schema) => schema,
+        ReferenceOr::Reference { reference } => component(doc, reference)?.0,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::String(_)) => Some("string"),
+        SchemaKind::Type(openapiv3::Type::Number(_)) | SchemaKind::Type(openapiv3::Type::Integer(_)) => Some("number"),
+        SchemaKind::Type(openapiv3::Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Type(openapiv3::Type::Array(_)) => Some("array"),
+        SchemaKind::Type(openapiv3::Type::Object(_)) => Some("object"),
+        SchemaKind::Any(any) if !any.properties.is_empty() => Some("object"),
         _ => None,
     }
 }
@@ -34,18 +87,82 @@ pub(super) fn single_reference(schema: &Schema) -> Option<&str> {
 pub(super) fn collect(doc: &Document, schema: &Schema, pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(object)) => {
-            add_checked(parts, &object.properties, &object.required, object.additional_properties.as_ref(), pointer, sink);
+            add_checked(doc, parts, &object.properties, &object.required, object.additional_properties.as_ref(), pointer, sink);
         }
         SchemaKind::AllOf { all_of } => members(doc, all_of, &pointer.join("allOf"), parts, depth, sink),
         SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-            add_checked(parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
+            add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
+            members(doc, &any.all_of, &pointer.join("allOf"), parts, depth, sink);
+        }
+        // Constraints on which properties are present: nothing to merge.
+        SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } if constraints_only(m) => {}
+        SchemaKind::Any(any) if constraints_only(&any.one_of) && constraints_only(&any.any_of) => {
+            add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
             members(doc, &any.all_of, &pointer.join("allOf"), parts, depth, sink);
         }
         SchemaKind::Any(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-            sink.error(pointer, "unsupported schema: `oneOf` or `anyOf` as a member of `allOf`");
+            sink.error(pointer, "unsupported schema: `oneOf` or `anyOf` inside an `allOf` member");
         }
         _ => sink.error(pointer, "an `allOf` member must be an object: its properties are merged into one struct"),
     }
+}
+
+/// Adds the properties of `schema` and its `allOf` members to `parts`, leaving out its `oneOf`/`anyOf` (and
+/// an `allOf` member that is one), which the caller makes a union of.
+pub(super) fn collect_object_only(doc: &Document, schema: &Schema, pointer: &Pointer, parts: &mut ObjectParts, sink: &mut Sink) {
+    let (own, all_of): (Option<&openapiv3::AnySchema>, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => (None, all_of),
+        SchemaKind::Any(any) => (Some(any), &any.all_of),
+        _ => return collect(doc, schema, pointer, parts, 0, sink),
+    };
+    if let Some(any) = own {
+        add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
+    }
+    for (index, member) in all_of.iter().enumerate() {
+        let is_union = matches!(member, ReferenceOr::Item(m) if matches!(m.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }));
+        if !is_union && !annotation_only(member) {
+            collect_member(doc, member, &pointer.join("allOf").join(index), parts, sink);
+        }
+    }
+}
+
+/// Adds the properties of one `allOf` member (or union member) at `at` to `parts`, following a `$ref`.
+pub(super) fn collect_member(doc: &Document, member: &ReferenceOr<Schema>, at: &Pointer, parts: &mut ObjectParts, sink: &mut Sink) {
+    match member {
+        ReferenceOr::Item(schema) => collect(doc, schema, at, parts, 1, sink),
+        ReferenceOr::Reference { reference } => match component(doc, reference) {
+            Some((schema, target)) => collect(doc, schema, &target, parts, 1, sink),
+            None => sink.error(at, format!("reference {reference:?} names no schema in components/schemas")),
+        },
+    }
+}
+
+/// Whether every member of a union only constrains which properties are present (`required`, bounds),
+/// naming no type and no property: validation, not a choice of shapes.
+pub(super) fn constraints_only(members: &[ReferenceOr<Schema>]) -> bool {
+    members.iter().all(|member| match member {
+        ReferenceOr::Item(schema) => matches!(&schema.schema_kind, SchemaKind::Any(any)
+            if any.typ.is_none() && any.properties.is_empty() && any.items.is_none() && any.enumeration.is_empty()
+                && any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() && any.not.is_none()),
+        ReferenceOr::Reference { .. } => false,
+    })
+}
+
+/// The `oneOf`/`anyOf` that is a member of an `allOf`, with its index and keyword, if there is one.
+pub(super) fn union_in_all_of(schema: &Schema) -> Option<(usize, &'static str, &[ReferenceOr<Schema>])> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => &any.all_of,
+        _ => return None,
+    };
+    members.iter().enumerate().find_map(|(index, member)| match member {
+        ReferenceOr::Item(inner) => match &inner.schema_kind {
+            SchemaKind::OneOf { one_of } if !constraints_only(one_of) => Some((index, "oneOf", one_of.as_slice())),
+            SchemaKind::AnyOf { any_of } if !constraints_only(any_of) => Some((index, "anyOf", any_of.as_slice())),
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    })
 }
 
 fn members(doc: &Document, members: &[ReferenceOr<Schema>], pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
@@ -55,6 +172,9 @@ fn members(doc: &Document, members: &[ReferenceOr<Schema>], pointer: &Pointer, p
     }
     for (index, member) in members.iter().enumerate() {
         let at = pointer.join(index);
+        if annotation_only(member) {
+            continue;
+        }
         match member {
             ReferenceOr::Item(schema) => collect(doc, schema, &at, parts, depth + 1, sink),
             ReferenceOr::Reference { reference } => match component(doc, reference) {
@@ -72,9 +192,11 @@ fn component<'d>(doc: &'d Document, reference: &str) -> Option<(&'d Schema, Poin
     Some((schema, Pointer::root().join("components").join("schemas").join(&wire)))
 }
 
-/// Adds an object's members to `parts`; a property already there must have the same schema (its
-/// description aside), or both places are named in an error.
+/// Adds an object's members to `parts`. A property already there keeps its place; a later member that
+/// gives it a schema of the same JSON type (a narrower one, as a child type does) replaces it; one of
+/// another type is an error naming both places.
 fn add_checked(
+    doc: &Document,
     parts: &mut ObjectParts,
     properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: &[String],
@@ -84,12 +206,18 @@ fn add_checked(
 ) {
     let mut fresh = indexmap::IndexMap::new();
     for (wire, schema) in properties {
-        match parts.properties.iter().find(|(name, _, _)| name == wire) {
-            Some((_, first, at)) if !same_schema(first, schema) => {
-                let here = pointer.join("properties").join(wire);
-                sink.error(&here, format!("`allOf` members disagree on property {wire:?}: its schema here differs from the one at {at}"));
-            }
-            Some(_) => {}
+        let here = pointer.join("properties").join(wire);
+        match parts.properties.iter_mut().find(|(name, _, _)| name == wire) {
+            Some((_, first, _)) if same_schema(first, schema) => {}
+            Some((_, first, at)) => match (json_type(doc, first), json_type(doc, schema)) {
+                (Some(a), Some(b)) if a != b => {
+                    sink.error(&here, format!("`allOf` members disagree on property {wire:?}: {} here, {} at {at}", article(b), article(a)));
+                }
+                _ => {
+                    *first = schema.clone();
+                    *at = here;
+                }
+            },
             None => {
                 fresh.insert(wire.clone(), schema.clone());
             }
@@ -112,6 +240,69 @@ fn same_schema(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bo
 }
 
 impl TypeBuilder<'_> {
+    /// The union of an object with properties of its own (`base`) and a `oneOf`/`anyOf` of `members`: each
+    /// member merged with the base into a struct of its own (`{owner}{member}`), as the schema means.
+    pub(super) fn distributed(
+        &mut self,
+        owner: &str,
+        base: &ObjectParts,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&Discriminator>,
+        pointer: &Pointer,
+        sink: &mut Sink,
+    ) -> Union {
+        let mut merged = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let at = pointer.join(index);
+            let mut parts = base.clone();
+            collect_member(self.doc, member, &at, &mut parts, sink);
+            let label = match member {
+                ReferenceOr::Reference { reference } => match self.reference(reference, &at, sink) {
+                    Type::Named(name) => name,
+                    _ => format!("Variant{}", index + 1),
+                },
+                ReferenceOr::Item(_) => format!("Variant{}", index + 1),
+            };
+            let name = self.names.claim(naming::type_name(&format!("{owner}{label}")));
+            let strukt = self.object(&name, parts, &at, sink);
+            let docs = vec![format!("[`{owner}`](crate::models::{owner}) as its `{label}` member describes it.")];
+            self.insert(name.clone(), &at, docs, TypeKind::Struct(strukt));
+            merged.push((member, label, name));
+        }
+        let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
+        let tagged = discriminator.filter(|_| members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })));
+        let wire_names: std::collections::BTreeMap<String, String> =
+            self.components.iter().map(|(wire, rust)| (rust.clone(), wire.clone())).collect();
+        let mut variants: Vec<((u8, usize), usize, UnionVariant)> = Vec::new();
+        for (index, (member, label, name)) in merged.into_iter().enumerate() {
+            let tags = match (tagged, member) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    let mut tags: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| target.as_str() == reference || reference.ends_with(&format!("/{target}")))
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(wire_names.get(&label).cloned().unwrap_or_else(|| label.clone()));
+                    }
+                    tags
+                }
+                _ => Vec::new(),
+            };
+            let ty = Type::Named(name);
+            let rank = if tagged.is_some() { (0, 0) } else { specificity(&ty, self) };
+            variants.push((rank, index, UnionVariant { name: names.claim(label), ty, tags, boxed: false }));
+        }
+        if tagged.is_some() {
+            variants.sort_by(|a, b| a.2.name.cmp(&b.2.name));
+        } else {
+            variants.sort_by_key(|(rank, order, _)| (*rank, *order));
+        }
+        let variants: Vec<UnionVariant> = variants.into_iter().map(|(_, _, v)| v).collect();
+        Union { variants, tag: tagged.map(|d| d.property_name.clone()), unrecognized: Some(UNRECOGNIZED.to_owned()) }
+    }
+
     /// The union of `members` (of a `oneOf` or `anyOf` at `pointer`), named `owner`: tagged by the
     /// discriminator when every member is a `$ref`, told apart by shape otherwise.
     pub(super) fn union(

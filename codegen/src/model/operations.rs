@@ -59,6 +59,17 @@ pub enum Segment {
     Literal(String),
     /// The path parameter with this Rust name, percent-encoded.
     Param(String),
+    /// Text and parameters in one segment (`{id}.json`), the whole percent-encoded.
+    Template(Vec<Piece>),
+}
+
+/// A part of a [`Segment::Template`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Sent as written.
+    Literal(String),
+    /// The path parameter with this Rust name.
+    Param(String),
 }
 
 /// A parameter.
@@ -343,17 +354,17 @@ fn parameters(
     params
 }
 
-/// How a parameter is written: by its style, or as JSON when `content` describes it.
-fn param_style(param: &Parameter, is_object: bool, at: &Pointer, sink: &mut Sink) -> Option<QueryStyle> {
+/// How a parameter is written: by its style, or as JSON when `content` describes it; the reason when its
+/// style cannot write it.
+fn param_style(param: &Parameter, is_object: bool) -> Result<QueryStyle, String> {
     let data = param.parameter_data_ref();
     if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
-        return Some(QueryStyle::Json);
+        return Ok(QueryStyle::Json);
     }
     let explode = data.explode;
     let style = match param {
         Parameter::Path { .. } | Parameter::Header { .. } | Parameter::Cookie { .. } if is_object => {
-            sink.error(at, format!("unsupported: an object {} parameter", location_name(param)));
-            return None;
+            return Err(format!("an object {} parameter", location_name(param)));
         }
         Parameter::Path { .. } => QueryStyle::Repeated,
         Parameter::Header { .. } | Parameter::Cookie { .. } => QueryStyle::CommaSeparated,
@@ -366,12 +377,11 @@ fn param_style(param: &Parameter, is_object: bool, at: &Pointer, sink: &mut Sink
             (SpecQueryStyle::PipeDelimited, _, false) => QueryStyle::Delimited('|'),
             (other, _, _) => {
                 let shape = if is_object { "an object" } else { "a value that is not an object" };
-                sink.error(at, format!("unsupported: query parameter style {other:?} with explode {explode:?} for {shape}"));
-                return None;
+                return Err(format!("{shape} in a query parameter of style {other:?} with explode {explode:?}"));
             }
         },
     };
-    Some(style)
+    Ok(style)
 }
 
 fn location_name(param: &Parameter) -> &'static str {
@@ -438,17 +448,22 @@ fn parameter(
             (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
         }
     };
-    let ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint, sink));
+    let mut ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint, sink));
+    let by_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
+    if ty == Type::Json && !by_content {
+        // A parameter whose schema gives no type is text on the wire all the same.
+        ty = Type::String;
+    }
     let is_object = !is_simple(&ty, types);
-    if is_object && !is_object_like(&ty, types) {
-        sink.error(at, "unsupported parameter type: only scalars, enums, arrays of them and objects can be sent");
-        return None;
-    }
-    let style = param_style(param, is_object, at, sink)?;
-    if location == ParamLocation::Path && style == QueryStyle::Json {
-        sink.error(at, "unsupported: a path parameter given by `content`");
-        return None;
-    }
+    let style = if is_object && !is_object_like(&ty, types) {
+        Err("a value that is neither a scalar, an array of scalars nor an object".to_owned())
+    } else {
+        param_style(param, is_object)
+    };
+    let style = style.unwrap_or_else(|reason| {
+        sink.warn(at, format!("{reason} has no text form in its style: it is sent as JSON text"));
+        QueryStyle::Json
+    });
     let required = data.required || location == ParamLocation::Path;
     let mut docs = data.description.as_deref().map(docs::lines).unwrap_or_default();
     if let Some(ReferenceOr::Item(schema)) = schema {
@@ -491,18 +506,41 @@ fn is_simple(ty: &Type, types: &TypeBuilder<'_>) -> bool {
 
 fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) -> Vec<Segment> {
     let mut segments = Vec::new();
+    let find = |wire: &str, sink: &mut Sink| match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+        Some(param) => Some(param.name.clone()),
+        None => {
+            sink.error(pointer, format!("path parameter {wire:?} is not declared"));
+            None
+        }
+    };
     for piece in path.split('/').filter(|piece| !piece.is_empty()) {
-        let Some(wire) = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
-            if piece.contains(['{', '}']) {
-                sink.error(pointer, format!("unsupported path segment {piece:?}: a parameter must fill a whole segment"));
-            }
+        if let Some(wire) = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}')).filter(|w| !w.contains(['{', '}'])) {
+            segments.extend(find(wire, sink).map(Segment::Param));
+            continue;
+        }
+        if !piece.contains(['{', '}']) {
             segments.push(Segment::Literal(piece.to_owned()));
             continue;
-        };
-        match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
-            Some(param) => segments.push(Segment::Param(param.name.clone())),
-            None => sink.error(pointer, format!("path parameter {wire:?} is not declared")),
         }
+        // Parameters and text in one segment (`{id}.json`, `{base}...{head}`).
+        let mut parts = Vec::new();
+        let mut rest = piece;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|i| open + i) else { break };
+            if open > 0 {
+                parts.push(Piece::Literal(rest[..open].to_owned()));
+            }
+            parts.extend(find(&rest[open + 1..close], sink).map(Piece::Param));
+            rest = &rest[close + 1..];
+        }
+        if rest.contains(['{', '}']) {
+            sink.error(pointer, format!("unsupported path segment {piece:?}: its braces do not pair up"));
+            continue;
+        }
+        if !rest.is_empty() {
+            parts.push(Piece::Literal(rest.to_owned()));
+        }
+        segments.push(Segment::Template(parts));
     }
     for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
         if !path.contains(&format!("{{{}}}", param.wire_name)) {

@@ -26,11 +26,13 @@ pub(super) struct TypeBuilder<'a> {
     pub(super) names: Namespace,
     /// Component schema name to Rust name.
     pub(super) components: BTreeMap<String, String>,
+    /// Schemas a `$ref` finds elsewhere in the document (`#/components/enums/X`), by reference, to Rust name.
+    elsewhere: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
 }
 
 /// The members of an object: its own properties, or those of every member of an `allOf`, merged.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct ObjectParts {
     /// Each property's wire name, schema and place, in the order they are declared.
     pub(super) properties: Vec<(String, ReferenceOr<Box<Schema>>, Pointer)>,
@@ -42,7 +44,13 @@ pub(super) struct ObjectParts {
 
 impl<'a> TypeBuilder<'a> {
     pub(super) fn new(doc: &'a Document) -> Self {
-        Self { doc, names: super::models_namespace(), components: BTreeMap::new(), types: BTreeMap::new() }
+        Self {
+            doc,
+            names: super::models_namespace(),
+            components: BTreeMap::new(),
+            elsewhere: BTreeMap::new(),
+            types: BTreeMap::new(),
+        }
     }
 
     /// Names, then builds, every component schema, in name order.
@@ -104,8 +112,7 @@ impl<'a> TypeBuilder<'a> {
 
     pub(super) fn reference(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
         let Some(wire) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            sink.error(pointer, format!("unsupported reference {reference:?}: only local `{SCHEMA_PREFIX}...` references are supported"));
-            return Type::Json;
+            return self.elsewhere(reference, pointer, sink);
         };
         let wire = wire.replace("~1", "/").replace("~0", "~");
         match self.components.get(&wire) {
@@ -117,7 +124,40 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// A schema a local `$ref` finds outside `components/schemas`: defined once, named after its last
+    /// token. References to other files are an error.
+    fn elsewhere(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+        if let Some(name) = self.elsewhere.get(reference) {
+            return Type::Named(name.clone());
+        }
+        let Some(target) = reference.strip_prefix('#').filter(|t| t.starts_with('/')) else {
+            sink.error(pointer, format!("unsupported reference {reference:?}: only references within the document are supported"));
+            return Type::Json;
+        };
+        let schema = match self.doc.raw.pointer(target).map(|value| serde_json::from_value::<Schema>(value.clone())) {
+            Some(Ok(schema)) => schema,
+            Some(Err(err)) => {
+                sink.error(pointer, format!("reference {reference:?} is not a schema: {err}"));
+                return Type::Json;
+            }
+            None => {
+                sink.error(pointer, format!("reference {reference:?} names nothing in the document"));
+                return Type::Json;
+            }
+        };
+        let tokens: Vec<String> = target.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+        let last = tokens.last().cloned().unwrap_or_default();
+        let name = self.names.claim(naming::type_name(&last));
+        self.elsewhere.insert(reference.to_owned(), name.clone());
+        let at = tokens.iter().fold(Pointer::root(), |p, t| p.join(t));
+        self.define(name.clone(), &schema, &at, sink);
+        Type::Named(name)
+    }
+
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
+        if let Some((index, member)) = super::composition::sole_member(self.doc, schema) {
+            return self.schema_type(member, &pointer.join("allOf").join(index), hint, sink);
+        }
         if !defines_type(schema) {
             return self.primitive_or_array(schema, pointer, hint, sink);
         }
@@ -128,9 +168,10 @@ impl<'a> TypeBuilder<'a> {
 
     fn primitive_or_array(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
         use openapiv3::Type as T;
-        // A single `$ref` wrapped in `allOf` (to give it a description or `nullable`) is that type.
-        if let Some(reference) = super::composition::single_reference(schema) {
-            return self.reference(reference, pointer, sink);
+        // An `allOf` with one member that matters (a `$ref` given a description or `nullable`, say) is
+        // that member's type.
+        if let Some((index, member)) = super::composition::sole_member(self.doc, schema) {
+            return self.schema_type(member, &pointer.join("allOf").join(index), hint, sink);
         }
         match &schema.schema_kind {
             SchemaKind::Type(T::String(s)) => match &s.format {
@@ -161,12 +202,40 @@ impl<'a> TypeBuilder<'a> {
 
     /// Defines the named type `name` from `schema`.
     fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer, sink: &mut Sink) {
-        let mut docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
-        if let Some((key, members)) = union_members(schema) {
-            if matches!(&schema.schema_kind, SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty()) {
-                sink.error(pointer, format!("unsupported schema: `{key}` beside `properties` or `allOf`"));
+        // A component that is an `allOf` with one inline member that matters is that member, named so.
+        if let Some((index, ReferenceOr::Item(member))) = super::composition::sole_member(self.doc, schema) {
+            self.define(name.clone(), member, &pointer.join("allOf").join(index), sink);
+            if let (Some(description), Some(def)) = (&schema.schema_data.description, self.types.get_mut(&name)) {
+                def.docs = docs::lines(description);
+                def.source = pointer.clone();
             }
-            let union = self.union(&name, members, schema.schema_data.discriminator.as_ref(), &pointer.join(key), sink);
+            return;
+        }
+        let mut docs = schema.schema_data.description.as_deref().map(docs::lines).unwrap_or_default();
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        if let Some((key, members)) = union_members(schema) {
+            let beside_object = matches!(&schema.schema_kind, SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty());
+            if !beside_object {
+                let union = self.union(&name, members, discriminator, &pointer.join(key), sink);
+                self.insert(name, pointer, docs, TypeKind::Union(union));
+                return;
+            }
+            if !super::composition::constraints_only(members) {
+                // Properties beside a `oneOf`: each member is those properties and its own.
+                let mut base = ObjectParts::default();
+                super::composition::collect_object_only(self.doc, schema, pointer, &mut base, sink);
+                let union = self.distributed(&name, &base, members, discriminator, &pointer.join(key), sink);
+                self.insert(name, pointer, docs, TypeKind::Union(union));
+                return;
+            }
+            // Only constraints on which properties are present: the object's properties stand.
+        }
+        if let Some((index, key, members)) = super::composition::union_in_all_of(schema) {
+            // An `allOf` with a `oneOf` among its members: each choice merged with the other members.
+            let mut base = ObjectParts::default();
+            super::composition::collect_object_only(self.doc, schema, pointer, &mut base, sink);
+            let at = pointer.join("allOf").join(index).join(key);
+            let union = self.distributed(&name, &base, members, discriminator, &at, sink);
             self.insert(name, pointer, docs, TypeKind::Union(union));
             return;
         }
@@ -179,10 +248,10 @@ impl<'a> TypeBuilder<'a> {
                 TypeKind::Struct(self.object(&name, parts, pointer, sink))
             }
             // A single `$ref` in an `allOf` is that type: the last arm makes the alias.
-            SchemaKind::AllOf { .. } if super::composition::single_reference(schema).is_none() => {
+            SchemaKind::AllOf { .. } if super::composition::sole_member(self.doc, schema).is_none() => {
                 TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
-            SchemaKind::Any(any) if !any.all_of.is_empty() && super::composition::single_reference(schema).is_none() => {
+            SchemaKind::Any(any) if !any.all_of.is_empty() && super::composition::sole_member(self.doc, schema).is_none() => {
                 TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
@@ -205,12 +274,12 @@ impl<'a> TypeBuilder<'a> {
         self.object(name, parts, pointer, sink)
     }
 
-    fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
+    pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
         let module = naming::value_name(&name);
         self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind });
     }
 
-    fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {
+    pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {
         let mut names = Namespace::with_reserved(&[ADDITIONAL]);
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, schema, at) in &parts.properties {
@@ -281,9 +350,6 @@ fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>
 /// Whether an inline schema needs a named type of its own: a string enum, an object with properties, or a
 /// composition (but a single `$ref` in an `allOf`, which is that type).
 fn defines_type(schema: &Schema) -> bool {
-    if super::composition::single_reference(schema).is_some() {
-        return false;
-    }
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),

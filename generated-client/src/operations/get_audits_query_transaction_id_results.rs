@@ -216,6 +216,7 @@ impl<'a> ::std::future::IntoFuture for GetAuditsQueryTransactionIdResults<'a> {
 /// What a successful `getAuditsQueryTransactionIdResults` call gives: one variant per documented success status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAuditsQueryTransactionIdResultsOutput {
     /// Status 200.
     ///
