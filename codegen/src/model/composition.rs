@@ -240,6 +240,12 @@ fn same_schema(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bo
 }
 
 impl TypeBuilder<'_> {
+    /// The tag a discriminator gives a member its `mapping` does not name: the component schema's name.
+    fn implicit_tag(&self, rust_name: &str) -> String {
+        let wire = self.components.iter().find(|(_, rust)| rust.as_str() == rust_name).map(|(wire, _)| wire);
+        wire.map_or_else(|| rust_name.to_owned(), Clone::clone)
+    }
+
     /// The union of an object with properties of its own (`base`) and a `oneOf`/`anyOf` of `members`: each
     /// member merged with the base into a struct of its own (`{owner}{member}`), as the schema means.
     pub(super) fn distributed(
@@ -271,8 +277,6 @@ impl TypeBuilder<'_> {
         }
         let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let tagged = discriminator.filter(|_| members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })));
-        let wire_names: std::collections::BTreeMap<String, String> =
-            self.components.iter().map(|(wire, rust)| (rust.clone(), wire.clone())).collect();
         let mut variants: Vec<((u8, usize), usize, UnionVariant)> = Vec::new();
         for (index, (member, label, name)) in merged.into_iter().enumerate() {
             let tags = match (tagged, member) {
@@ -284,7 +288,7 @@ impl TypeBuilder<'_> {
                         .map(|(tag, _)| tag.clone())
                         .collect();
                     if tags.is_empty() {
-                        tags.push(wire_names.get(&label).cloned().unwrap_or_else(|| label.clone()));
+                        tags.push(self.implicit_tag(&label));
                     }
                     tags
                 }
@@ -344,13 +348,12 @@ impl TypeBuilder<'_> {
                 None => targets.push((name, vec![tag.clone()])),
             }
         }
-        let wire_names: std::collections::BTreeMap<&String, &String> = self.components.iter().map(|(wire, rust)| (rust, wire)).collect();
         let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let mut variants: Vec<UnionVariant> = targets
             .into_iter()
             .map(|(name, mut tags)| {
                 if tags.is_empty() {
-                    tags.push(wire_names.get(&name).map_or_else(|| name.clone(), |wire| (*wire).clone()));
+                    tags.push(self.implicit_tag(&name));
                 }
                 UnionVariant { name: names.claim(name.clone()), ty: Type::Named(name), tags, boxed: false }
             })
