@@ -10,10 +10,9 @@
 //! them with warnings denied, so generated code that does not compile cleanly fails here.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-use audit_tests::{assert_file_snapshots, generate_fixture, spec_files, workspace_root};
+use audit_tests::{assert_file_snapshots, assert_success, cargo, generate_fixture, spec_files, workspace_root};
 use genesys_audit_codegen::{Generated, Layout, Settings};
 
 const ENUM_UNKNOWN_VALUE: &str = "enum-unknown-value.yaml";
@@ -395,29 +394,6 @@ fn remove_stale_members(root: &Path, members: &[String]) {
             std::fs::remove_dir_all(&path).unwrap_or_else(|err| panic!("remove {}: {err}", path.display()));
         }
     }
-}
-
-/// Runs cargo with `args` on the scratch workspace at `root`, offline, building in `target_dir`.
-fn cargo(root: &Path, target_dir: &Path, args: &[&str]) -> std::process::Output {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(cargo)
-        .args(args)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env("CARGO_NET_OFFLINE", "true")
-        .output()
-        .expect("run cargo")
-}
-
-/// Fails with cargo's whole output unless it succeeded.
-fn assert_success(output: &std::process::Output, what: &str, root: &Path) {
-    assert!(
-        output.status.success(),
-        "{what} failed in {}:\n--- stdout\n{}\n--- stderr\n{}",
-        root.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
 }
 
 #[test]

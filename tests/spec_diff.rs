@@ -25,7 +25,7 @@ fn pair_dir(rule: &str) -> PathBuf {
 }
 
 fn diff_specs(old: &Path, new: &Path) -> Report {
-    genesys_audit_codegen::diff_specs(old, new).unwrap_or_else(|err| panic!("{} → {} does not diff:\n{err}", old.display(), new.display()))
+    genesys_audit_codegen::diff_specs(old, new, &Default::default()).unwrap_or_else(|err| panic!("{} → {} does not diff:\n{err}", old.display(), new.display()))
 }
 
 /// The report's first line for a class.

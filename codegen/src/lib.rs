@@ -55,20 +55,21 @@ impl std::fmt::Display for Stale {
 
 /// Generates the crate for the spec at `spec_path`.
 pub fn generate(spec_path: &Path, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
-    let doc = load::load(spec_path)?;
-    generate_document(&doc, settings, layout)
+    let doc = load::load(spec_path, &settings.select)?;
+    generate_document(doc, settings, layout)
 }
 
 /// Generates the crate for spec text; `display_path` names the spec in diagnostics and headers.
 pub fn generate_str(display_path: &Path, text: &str, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
-    let doc = load::parse(display_path, text)?;
-    generate_document(&doc, settings, layout)
+    let doc = load::parse(display_path, text, &settings.select)?;
+    generate_document(doc, settings, layout)
 }
 
-/// The diff report between two specs (read with default settings: the diff is of the specs alone).
-pub fn diff_specs(old: &Path, new: &Path) -> Result<diff::Report, Diagnostics> {
+/// The diff report between two specs, of the operations `selection` selects in each (read with default
+/// settings otherwise: the diff is of the specs alone).
+pub fn diff_specs(old: &Path, new: &Path, selection: &settings::Selection) -> Result<diff::Report, Diagnostics> {
     let model = |path: &Path| -> Result<model::Model, Diagnostics> {
-        let doc = load::load(path)?;
+        let doc = load::load(path, selection)?;
         model::build(&doc, &Settings::for_spec(path))
     };
     let name = |path: &Path| path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -83,10 +84,13 @@ pub fn diff_specs(old: &Path, new: &Path) -> Result<diff::Report, Diagnostics> {
     }
 }
 
-fn generate_document(doc: &load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
-    let model = model::build(doc, settings)?;
+fn generate_document(doc: load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    let model = model::build(&doc, settings)?;
     let spec_name = doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    Ok(Generated { files: emit::emit(&model, settings, &spec_name, layout), warnings: model.warnings.clone() })
+    // The document is the largest thing held: it goes before the files are made.
+    drop(doc);
+    let files = emit::emit(&model, settings, &spec_name, layout);
+    Ok(Generated { files, warnings: model.warnings })
 }
 
 /// The first line every generated file starts with (after `//` or `#`).

@@ -6,10 +6,14 @@ use std::path::{Path, PathBuf};
 use openapiv3::OpenAPI;
 
 use crate::error::{Diagnostic, Diagnostics, Location, Pointer};
+use crate::settings::Selection;
 
 /// OpenAPI 3.1 to 3.0, kept beside this module so that `lib.rs` need not name it.
 #[path = "downconvert.rs"]
 mod downconvert;
+/// The operations the settings select, cut out before the document is typed.
+#[path = "select.rs"]
+mod select;
 
 /// A parsed spec document.
 #[derive(Debug)]
@@ -20,6 +24,8 @@ pub struct Document {
     pub api: OpenAPI,
     /// The same document untyped, for what `openapiv3` drops (a `description` beside a `$ref`).
     pub raw: serde_json::Value,
+    /// What loading noticed but did not refuse (a selected tag that no operation has, say).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Document {
@@ -29,34 +35,46 @@ impl Document {
     }
 }
 
-/// Reads and parses the spec at `path` (YAML or JSON).
-pub fn load(path: &Path) -> Result<Document, Diagnostics> {
+/// Reads and parses the spec at `path` (YAML or JSON), keeping the operations `selection` selects.
+pub fn load(path: &Path, selection: &Selection) -> Result<Document, Diagnostics> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| Diagnostics::file(path, format!("cannot read spec: {err}")))?;
-    parse(path, &text)
+    parse(path, &text, selection)
 }
 
-/// Parses spec text (YAML or JSON); `path` is used in diagnostics only.
-pub fn parse(path: &Path, text: &str) -> Result<Document, Diagnostics> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-        one(path, Location::LineColumn { line, column }, format!("invalid YAML: {}", first_line(&err.to_string())))
-    })?;
-    let mut raw = to_json(&yaml);
-    drop(yaml);
+/// Parses spec text (YAML or JSON), keeping the operations `selection` selects; `path` is used in
+/// diagnostics only.
+pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document, Diagnostics> {
+    let mut raw = untyped(path, text)?;
     check_version(path, &raw)?;
     if downconvert::is_3_1(&raw) {
         downconvert::downconvert(path, &mut raw)?;
     }
     remove_callbacks(&mut raw);
+    let warnings = select::apply(&mut raw, selection)
+        .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))?
+        .0;
     let api = typed(path, &raw, &raw)?;
-    Ok(Document { path: path.to_path_buf(), api, raw })
+    Ok(Document { path: path.to_path_buf(), api, raw, warnings })
+}
+
+/// The document as JSON. YAML is read straight into JSON values, which holds the least in memory; a
+/// document that cannot be (a tagged value, say) is read as YAML values first, and then converted.
+fn untyped(path: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+    if let Ok(raw) = serde_yaml::from_str(text) {
+        return Ok(raw);
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        one(path, Location::LineColumn { line, column }, format!("invalid YAML: {}", first_line(&err.to_string())))
+    })?;
+    Ok(to_json(&yaml))
 }
 
 /// Removes callbacks (requests the API makes to the caller, which a client does not send), before
 /// `openapiv3` reads them: it cannot read a callback given by `$ref`.
 fn remove_callbacks(raw: &mut serde_json::Value) {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    use select::METHODS;
     if let Some(paths) = raw.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
         for item in paths.values_mut() {
             for method in METHODS {
@@ -255,23 +273,34 @@ mod tests {
 
     #[test]
     fn yaml_syntax_errors_have_a_line() {
-        let err = parse(Path::new("s.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap_err().to_string();
+        let err = parse(Path::new("s.yaml"), "openapi: 3.0.3\ninfo: [\n", &Selection::default()).unwrap_err().to_string();
         assert!(err.starts_with("s.yaml:"), "{err}");
         assert!(err.contains("invalid YAML"), "{err}");
     }
 
     #[test]
+    fn keys_that_are_not_strings_and_tagged_values_are_read() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1', x-a: !tagged 7}\npaths:\n  /a:\n    get:\n      responses: {200: {description: ok}}\n";
+        let doc = parse(Path::new("s.yaml"), text, &Selection::default()).unwrap();
+        assert_eq!(doc.raw.pointer("/info/x-a"), Some(&serde_json::json!(7)));
+        assert!(doc.raw.pointer("/paths/~1a/get/responses/200/description").is_some());
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {200: {description: ok}}\n";
+        let doc = parse(Path::new("s.yaml"), text, &Selection::default()).unwrap();
+        assert!(doc.raw.pointer("/paths/~1a/get/responses/200/description").is_some());
+    }
+
+    #[test]
     fn shape_errors_have_a_pointer() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
-        let err = parse(Path::new("s.yaml"), text).unwrap_err().to_string();
+        let err = parse(Path::new("s.yaml"), text, &Selection::default()).unwrap_err().to_string();
         assert!(err.starts_with("s.yaml#/paths/~1a/get/responses: not a valid OpenAPI 3.0 document"), "{err}");
     }
 
     #[test]
     fn other_versions_are_refused() {
-        let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#).unwrap_err();
+        let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
-        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#).unwrap_err();
+        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: missing `openapi` version field: expected 3.0.x or 3.1.x");
     }
 
@@ -301,7 +330,7 @@ components:
         owner: {$ref: '#/components/schemas/Owner', description: who feeds it}
     Owner: {type: object}
 "##;
-        let doc = parse(Path::new("s.yaml"), text).unwrap();
+        let doc = parse(Path::new("s.yaml"), text, &Selection::default()).unwrap();
         let raw = |pointer: &str| doc.raw.pointer(pointer).cloned();
         assert_eq!(raw("/openapi"), Some(serde_json::json!("3.0.3")));
         assert_eq!(raw("/webhooks"), None);
@@ -340,7 +369,7 @@ components:
     fn openapi_3_1_constructs_3_0_lacks_are_refused() {
         let text =
             "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {if: {}}\n";
-        let err = parse(Path::new("spec.yaml"), text).unwrap_err();
+        let err = parse(Path::new("spec.yaml"), text, &Selection::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "spec.yaml#/components/schemas/Pet/if: \

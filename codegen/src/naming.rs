@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords, strict and reserved, of every edition up to 2024.
 const KEYWORDS: &[&str] = &[
@@ -40,6 +40,17 @@ pub fn route_name(method: &str, path: &str) -> String {
         words.push("root".to_owned());
     }
     value_name(&words.join(" "))
+}
+
+/// The Cargo feature of a tag: kebab case (`Telephony Providers Edge` → `telephony-providers-edge`);
+/// `default`, which Cargo reserves, and names that do not start with a letter get a `tag-` prefix.
+pub fn feature_name(tag: &str) -> String {
+    let name = ascii_words(tag).to_kebab_case();
+    if name == "default" || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("tag-{name}").trim_end_matches('-').to_owned()
+    } else {
+        name
+    }
 }
 
 /// Replaces what cannot stand in an identifier, so that heck sees only ASCII words.
@@ -99,6 +110,16 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_are_kebab_case_tags() {
+        assert_eq!(feature_name("Telephony Providers Edge"), "telephony-providers-edge");
+        assert_eq!(feature_name("Audit"), "audit");
+        assert_eq!(feature_name("AI Studio"), "ai-studio");
+        assert_eq!(feature_name("default"), "tag-default");
+        assert_eq!(feature_name("3rd party"), "tag-3rd-party");
+        assert_eq!(feature_name("!"), "tag");
+    }
 
     #[test]
     fn type_names_are_upper_camel_case() {

@@ -28,9 +28,64 @@ pub struct Settings {
     /// The regions the API is served in, for `ClientBuilder::region`.
     #[serde(default)]
     pub regions: Vec<Region>,
+    /// The operations to generate, when not all of them.
+    #[serde(default)]
+    pub select: Selection,
+    /// The generated crate's Cargo features.
+    #[serde(default)]
+    pub features: Features,
     /// The file these settings came from, for diagnostics.
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// Which operations of the description to generate; only they and the types they reach are written.
+///
+/// An operation is selected when it matches any of `tags`, `paths` and `operations` (or when all three
+/// are empty), and none of the `exclude-` lists. A path prefix matches whole segments: `/api/v2/audits`
+/// matches `/api/v2/audits/query` but not `/api/v2/auditsfoo`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Selection {
+    /// Operations with any of these tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Operations whose path starts with any of these prefixes.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Operations with any of these `operationId`s.
+    #[serde(default)]
+    pub operations: Vec<String>,
+    /// Leaves out operations with any of these tags.
+    #[serde(default)]
+    pub exclude_tags: Vec<String>,
+    /// Leaves out operations whose path starts with any of these prefixes.
+    #[serde(default)]
+    pub exclude_paths: Vec<String>,
+    /// Leaves out operations with any of these `operationId`s.
+    #[serde(default)]
+    pub exclude_operations: Vec<String>,
+    /// The settings file, for diagnostics.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+impl Selection {
+    /// Whether it keeps every operation.
+    pub fn is_everything(&self) -> bool {
+        let lists = [&self.tags, &self.paths, &self.operations, &self.exclude_tags, &self.exclude_paths, &self.exclude_operations];
+        lists.iter().all(|list| list.is_empty())
+    }
+}
+
+/// The generated crate's Cargo features.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Features {
+    /// One feature per tag, all on by default: the operations of a tag compile when its feature is on,
+    /// and a type when any operation that uses it does.
+    #[serde(default)]
+    pub per_tag: bool,
 }
 
 /// Retry hints.
@@ -135,6 +190,7 @@ impl Settings {
         })?;
         settings.validate(path)?;
         settings.path = path.to_path_buf();
+        settings.select.file = path.to_path_buf();
         Ok(settings)
     }
 
@@ -171,6 +227,8 @@ impl Settings {
             pagination: BTreeMap::new(),
             waiters: BTreeMap::new(),
             regions: Vec::new(),
+            select: Selection::default(),
+            features: Features::default(),
             path: PathBuf::from("(default settings)"),
         }
     }

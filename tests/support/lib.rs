@@ -109,6 +109,41 @@ fn orphan_snapshots(module: &str, prefix: &str, expected: &std::collections::BTr
     gone
 }
 
+/// A cargo command in `dir`, offline, building in `target_dir`: what the tests that compile generated
+/// crates run.
+pub fn cargo_command(dir: &Path, target_dir: &Path, args: &[&str]) -> std::process::Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_NET_OFFLINE", "true");
+    command
+}
+
+/// Runs [`cargo_command`] to the end.
+pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> std::process::Output {
+    cargo_command(dir, target_dir, args).output().expect("run cargo")
+}
+
+/// Fails with cargo's whole output unless it succeeded.
+pub fn assert_success(output: &std::process::Output, what: &str, dir: &Path) {
+    assert!(
+        output.status.success(),
+        "{what} failed in {}:\n--- stdout\n{}\n--- stderr\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+}
+
+/// Writes `generated` as a crate of its own at `dir` (generated with [`Layout::Standalone`]), with the
+/// workspace's lock file so that it builds offline with the versions the workspace is tested with.
+pub fn write_standalone(generated: &Generated, dir: &Path) {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).unwrap_or_else(|err| panic!("remove {}: {err}", dir.display()));
+    }
+    generated.write(dir).unwrap_or_else(|err| panic!("write {}: {err}", dir.display()));
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+}
+
 /// The README's Rust example, compiled as a doctest so that it stays true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

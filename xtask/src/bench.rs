@@ -16,14 +16,8 @@ const PAGE_SIZE: usize = 500;
 
 /// The parent: runs the child for each count and prints the table.
 pub fn run(args: &[String]) -> Result<(), String> {
-    if cfg!(debug_assertions) {
-        // Figures of an unoptimised build would mislead: run the release build instead.
-        let status = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench-export"])
-            .args(args)
-            .status()
-            .map_err(|err| format!("error: cannot run the release build: {err}"))?;
-        return if status.success() { Ok(()) } else { Err("error: the release benchmark failed".to_owned()) };
+    if let Some(result) = crate::in_release("bench-export", args) {
+        return result;
     }
     let counts = parse_counts(args)?;
     let exe = std::env::current_exe().map_err(|err| format!("error: {err}"))?;

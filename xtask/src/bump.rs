@@ -21,7 +21,7 @@ pub fn diff_task(args: &[String]) -> Result<(), String> {
         },
         _ => return Err("usage: cargo xtask diff OLD NEW [--format markdown|json]".to_owned()),
     };
-    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1)).map_err(report)?;
+    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1), &Default::default()).map_err(report)?;
     print!("{}", if json { diff::json(&report) } else { diff::markdown(&report) });
     Ok(())
 }
@@ -43,7 +43,7 @@ fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
     let mut settings = Settings::parse(Path::new(SETTINGS), &settings_text).map_err(report)?;
     let spec = settings_path.parent().unwrap_or(root).join(&settings.spec);
 
-    let report = genesys_audit_codegen::diff_specs(&spec, new_spec).map_err(crate::report)?;
+    let report = genesys_audit_codegen::diff_specs(&spec, new_spec, &settings.select).map_err(crate::report)?;
     if report.class == Class::None {
         return Ok(format!("{} and {} describe the same API: nothing to bump", spec.display(), new_spec.display()));
     }
@@ -189,6 +189,50 @@ mod tests {
         let message = bump(&root, &new).unwrap();
         assert!(message.ends_with("describe the same API: nothing to bump"), "{message}");
         assert_eq!(std::fs::read_to_string(root.join("generated-client/CHANGELOG.md")).unwrap(), changelog);
+    }
+
+    /// The whole platform description with its audit operations and schemas taken from `audit`: what a
+    /// user who generates from Genesys's one big description gets when the audit API changes.
+    fn platform_with_audit_of(audit: &Path) -> std::path::PathBuf {
+        let read = |path: &Path| -> serde_json::Value {
+            serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        };
+        let platform_spec = crate::workspace_root().join("../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml");
+        assert!(platform_spec.is_file(), "{} is missing: the shared reference specs lie beside the workspace", platform_spec.display());
+        let (mut platform, audit) = (read(&platform_spec), read(audit));
+        let is_audit = |item: &serde_json::Value| item.to_string().contains("\"tags\":[\"Audit\"]");
+        let paths = platform["paths"].as_object_mut().unwrap();
+        let before = paths.len();
+        paths.retain(|_, item| !is_audit(item));
+        assert!(paths.len() < before, "the platform has audit paths");
+        paths.extend(audit["paths"].as_object().unwrap().clone());
+        platform["info"]["version"] = audit["info"]["version"].clone();
+        let schemas = platform["components"]["schemas"].as_object_mut().unwrap();
+        schemas.extend(audit["components"]["schemas"].as_object().unwrap().clone());
+        let path = crate::workspace_root().join("target/xtask-tests/genesys-platform-243.0.0.openapi.json");
+        std::fs::write(&path, serde_json::to_string(&platform).unwrap()).unwrap();
+        path
+    }
+
+    #[test]
+    fn bump_takes_the_whole_platform_description_and_keeps_the_selected_operations() {
+        let root = workspace("bump-platform", "genesys-audit-242.0.0.openapi.yaml");
+        let platform = platform_with_audit_of(&crate::workspace_root().join("tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml"));
+        let message = bump(&root, &platform).unwrap();
+        assert!(message.starts_with("bumped to 0.1.1 (minor change)"), "{message}");
+        let named: Vec<&str> = message.lines().filter(|line| line.starts_with("  ")).collect();
+        let expected = [
+            "  changed: generated-client/Cargo.toml",
+            "  changed: generated-client/src/lib.rs",
+            "  changed: generated-client/src/models/detail.rs",
+            "  changed: generated-client/src/models/limit_namespace.rs",
+            &format!("  {REVIEW_COMMAND}"),
+        ];
+        assert_eq!(named, expected, "{message}");
+        let changelog = std::fs::read_to_string(root.join("generated-client/CHANGELOG.md")).unwrap();
+        assert!(!changelog.contains("Users"), "the changelog names operations the selection leaves out:\n{changelog}");
+        let lib = std::fs::read_to_string(root.join("generated-client/src/lib.rs")).unwrap();
+        assert!(lib.contains("pub const API_VERSION: &str = \"243.0.0\";"), "{lib}");
     }
 
     #[test]

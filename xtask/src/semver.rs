@@ -55,7 +55,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (old_spec, new_spec) = (canonical(old)?, canonical(new)?);
     let started = Instant::now();
 
-    let ours = genesys_audit_codegen::diff_specs(&old_spec, &new_spec).map_err(crate::report)?;
+    let ours = genesys_audit_codegen::diff_specs(&old_spec, &new_spec, &Default::default()).map_err(crate::report)?;
     let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
     check_installed(&cargo)?;
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{ident, inner_doc_attrs, type_path};
+use super::tokens::{cfg, ident, inner_doc_attrs, type_path};
 use crate::model::{Model, TypeDef};
 use crate::settings::Settings;
 
@@ -19,6 +19,16 @@ pub fn lib_rs(model: &Model) -> TokenStream {
             "every call fails with [`Error`].".to_owned(),
         ],
     );
+    if let Some(first) = model.features.first() {
+        crate::docs::push_paragraph(
+            &mut docs,
+            vec![
+                "Each tag of the API is a Cargo feature, all on by default: with `default-features = false`, list".to_owned(),
+                format!("the features of the tags you call (such as `features = [\"{first}\"]`) and only their operations"),
+                "and the types they use are compiled.".to_owned(),
+            ],
+        );
+    }
     crate::docs::push_paragraph(
         &mut docs,
         vec![format!(
@@ -61,11 +71,12 @@ pub fn models_mod(types: &[TypeDef]) -> TokenStream {
     let docs = inner_doc_attrs(&["The request and response bodies of the API, and the enums they use.".to_owned()]);
     let modules = types.iter().map(|def| ident(&def.module));
     let names = types.iter().map(|def| ident(&def.name));
+    let gates: Vec<_> = types.iter().map(|def| cfg(&def.gate)).collect();
     let modules2 = modules.clone();
     quote! {
         #docs
-        #( mod #modules; )*
-        #( pub use #modules2::#names; )*
+        #( #gates mod #modules; )*
+        #( #gates pub use #modules2::#names; )*
     }
 }
 
@@ -75,20 +86,22 @@ pub fn operations_mod(model: &Model) -> TokenStream {
         "The operations of the API: a method on [`Client`](crate::Client) each, returning a request builder.".to_owned(),
     ]);
     let modules: Vec<_> = model.operations.iter().map(|op| ident(&op.module)).collect();
+    let gates: Vec<_> = model.operations.iter().map(|op| cfg(&op.gate)).collect();
     let exports = model.operations.iter().map(|op| {
         let module = ident(&op.module);
         let builder = ident(&op.builder_name);
+        let gate = cfg(&op.gate);
         match &op.output {
             crate::model::Output::Cases { name, .. } => {
                 let output = ident(name);
-                quote!(pub use #module::{#builder, #output};)
+                quote!(#gate pub use #module::{#builder, #output};)
             }
-            crate::model::Output::Single(_) => quote!(pub use #module::#builder;),
+            crate::model::Output::Single(_) => quote!(#gate pub use #module::#builder;),
         }
     });
     quote! {
         #docs
-        #( mod #modules; )*
+        #( #gates mod #modules; )*
         #( #exports )*
     }
 }
@@ -103,7 +116,7 @@ pub enum Layout {
 }
 
 /// `Cargo.toml`. It is TOML, not Rust, so it is written line by line; every value is TOML-escaped.
-pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
+pub fn cargo_toml(settings: &Settings, features: &[String], layout: Layout) -> String {
     let krate = &settings.krate;
     let value = |text: &str| toml::Value::String(text.to_owned()).to_string();
     let mut lines = vec![
@@ -122,6 +135,13 @@ pub fn cargo_toml(settings: &Settings, layout: Layout) -> String {
     if !krate.dev_dependencies.is_empty() {
         lines.extend([String::new(), "# For the examples and tests only; from the generator settings.".to_owned(), "[dev-dependencies]".to_owned()]);
         lines.extend(krate.dev_dependencies.iter().map(|(name, spec)| format!("{name} = {spec}")));
+    }
+    if !features.is_empty() {
+        let list = features.iter().map(|feature| value(feature)).collect::<Vec<_>>().join(", ");
+        lines.extend([String::new(), "# One feature per tag of the API: its operations, and the types they use.".to_owned(), "[features]".to_owned()]);
+        lines.push(format!("default = [{list}]"));
+        // Feature names are ASCII letters, digits and `-` (see `naming::feature_name`): bare keys.
+        lines.extend(features.iter().map(|feature| format!("{feature} = []")));
     }
     if layout == Layout::Standalone {
         lines.extend([String::new(), "# Not part of any enclosing workspace.".to_owned(), "[workspace]".to_owned()]);

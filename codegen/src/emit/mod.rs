@@ -43,19 +43,16 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
     );
     let rust = |tokens: TokenStream| format!("{header}{}", format(tokens));
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, layout)));
+    files.insert("Cargo.toml".to_owned(), format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, &model.features, layout)));
     files.insert("src/lib.rs".to_owned(), rust(crate_files::lib_rs(model)));
     files.insert("src/models/mod.rs".to_owned(), rust(crate_files::models_mod(&model.types)));
-    for def in &model.types {
-        files.insert(format!("src/models/{}.rs", def.module), rust(type_def(def)));
-    }
     files.insert("src/operations/mod.rs".to_owned(), rust(crate_files::operations_mod(model)));
     if !model.regions.is_empty() {
         files.insert("src/regions.rs".to_owned(), rust(regions::emit(&model.regions)));
     }
-    for op in &model.operations {
-        files.insert(format!("src/operations/{}.rs", op.module), rust(operations::emit(op)));
-    }
+    let types = model.types.iter().map(Job::Type);
+    let operations = model.operations.iter().map(Job::Operation);
+    files.extend(in_parallel(types.chain(operations).collect(), &header));
     for (name, source) in RUNTIME {
         let header = format!(
             "// @generated: copied by {} from its runtime/{name}: edit that file, then run `cargo xtask codegen`.\n",
@@ -64,6 +61,45 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
         files.insert(format!("src/runtime/{name}"), format!("{header}{source}"));
     }
     files
+}
+
+/// A file of one type or one operation; these are most of a crate, formatted on every core.
+enum Job<'a> {
+    Type(&'a TypeDef),
+    Operation(&'a crate::model::Operation),
+}
+
+impl Job<'_> {
+    fn file(&self, header: &str) -> (String, String) {
+        match self {
+            Job::Type(def) => (format!("src/models/{}.rs", def.module), format!("{header}{}", format(type_def(def)))),
+            Job::Operation(op) => {
+                (format!("src/operations/{}.rs", op.module), format!("{header}{}", format(operations::emit(op))))
+            }
+        }
+    }
+}
+
+/// Formats the jobs' files on as many threads as there are cores, each taking the next job when it is
+/// done with one; the result is sorted by path, so it does not depend on how many threads ran.
+fn in_parallel(jobs: Vec<Job<'_>>, header: &str) -> Vec<(String, String)> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            done.push(job.file(header));
+        }
+        done
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut files = work();
+        for handle in handles {
+            files.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        files
+    })
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
@@ -102,7 +138,9 @@ fn separate_items(formatted: &str) -> String {
         let Some(next) = lines.get(index + 1) else { continue };
         let ends_docs = line.starts_with("//!") && !next.starts_with("//!");
         let ends_item = matches!(*line, "}" | "    }") && indent(next) == indent(line) && !next.trim_start().starts_with(['}', ')', ']']);
-        let ends_mods = (line.starts_with("mod ") || line.starts_with("pub mod ")) && !next.contains("mod ");
+        let after = lines.get(index + 2).copied().unwrap_or_default();
+        let next_is_mod = next.contains("mod ") || next.starts_with("#[cfg") && after.contains("mod ");
+        let ends_mods = (line.starts_with("mod ") || line.starts_with("pub mod ")) && !next_is_mod;
         let ends_top_level = !line.starts_with([' ', '/', '#']) && line.ends_with(';') && next.starts_with("///");
         let ends_inner_attrs = line.starts_with("#![") && !next.starts_with("#![");
         if ends_docs || ends_item || ends_mods || ends_top_level || ends_inner_attrs {

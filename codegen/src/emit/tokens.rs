@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::Type;
+use crate::model::{Gate, Type};
 
 /// An identifier for a name that came out of [`crate::naming`] (and so is always valid).
 pub fn ident(name: &str) -> Ident {
@@ -68,5 +68,17 @@ pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
             let path = type_path(other);
             (quote!(impl ::std::convert::Into<#path>), quote!(#value.into()))
         }
+    }
+}
+
+/// The `#[cfg]` that compiles an item when its gate is open; nothing when it always is.
+pub fn cfg(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::AnyOf(features) if features.len() == 1 => {
+            let feature = &features[0];
+            quote!(#[cfg(feature = #feature)])
+        }
+        Gate::AnyOf(features) => quote!(#[cfg(any(#(feature = #features),*))]),
     }
 }

@@ -3,6 +3,7 @@
 pub(crate) mod composition;
 mod constraints;
 mod extras;
+mod features;
 mod operations;
 mod recursion;
 mod types;
@@ -34,6 +35,18 @@ pub struct Model {
     pub regions: Vec<Region>,
     /// What the generator chose where the spec left it open, to show the user; never an error.
     pub warnings: Vec<crate::error::Diagnostic>,
+    /// The crate's Cargo features, one per tag, sorted; empty unless the settings ask for them.
+    pub features: Vec<String>,
+}
+
+/// When a type or an operation is compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Always: the crate has no per-tag features, or an operation has no tag, or a type is needed by the
+    /// crate itself (the error body) or by something compiled always.
+    Always,
+    /// When any of these features is on (sorted).
+    AnyOf(Vec<String>),
 }
 
 /// What `info` says.
@@ -93,6 +106,8 @@ pub struct TypeDef {
     pub docs: Vec<String>,
     /// Struct, enum or alias.
     pub kind: TypeKind,
+    /// When it is compiled: when anything that uses it is.
+    pub gate: Gate,
 }
 
 /// The shape of a named type.
@@ -210,11 +225,15 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
         operations,
         error_body,
         regions: Vec::new(),
-        warnings: sink.take_warnings(),
+        warnings: doc.warnings.iter().cloned().chain(sink.take_warnings()).collect(),
+        features: Vec::new(),
     };
     let mut model = sink.finish(model)?;
     let mut settings_sink = Sink::new(&settings.path);
     extras::apply(&mut model, settings, &mut settings_sink);
+    if settings.features.per_tag {
+        features::assign(&mut model);
+    }
     settings_sink.finish(model)
 }
 

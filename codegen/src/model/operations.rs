@@ -50,6 +50,10 @@ pub struct Operation {
     pub waiter: Option<super::Waiter>,
     /// Where it is defined in the spec.
     pub source: Pointer,
+    /// `tags`, in spec order.
+    pub tags: Vec<String>,
+    /// When it is compiled.
+    pub gate: super::Gate,
 }
 
 /// A piece of the path between slashes.
@@ -298,6 +302,8 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             pagination: None,
             waiter: None,
             source: pointer,
+            tags: operation.tags.clone(),
+            gate: super::Gate::Always,
         });
     }
     (operations, errors.common())

@@ -8,7 +8,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Enum, Field, Struct, Type, TypeDef, TypeKind, Variant};
+use super::{Gate, Enum, Field, Struct, Type, TypeDef, TypeKind, Variant};
 use crate::docs;
 use crate::error::{Pointer, Sink};
 use crate::load::Document;
@@ -276,7 +276,7 @@ impl<'a> TypeBuilder<'a> {
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
         let module = naming::value_name(&name);
-        self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind });
+        self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
     }
 
     pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {

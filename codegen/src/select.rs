@@ -1,0 +1,328 @@
+//! Selection: the operations the settings ask for, and the components they reach, cut out of a bigger
+//! description before anything else reads it. What is left is a smaller document that generates exactly
+//! what a spec with only those operations would.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::error::{Diagnostic, Location, Pointer};
+use crate::settings::Selection;
+
+/// The HTTP methods a path item holds operations under.
+pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Component kinds whose unreached entries are removed: the ones that only matter through a `$ref`.
+/// (`securitySchemes` are named from `security`, not referenced, and stay.)
+const PRUNED: [&str; 6] = ["schemas", "parameters", "responses", "requestBodies", "headers", "examples"];
+
+/// What the selection did not match in the document (a tag or `operationId` it names that no operation
+/// has), to warn about: after a spec bump, a name that disappeared is worth a look, not a failure.
+pub(crate) struct Unmatched(pub Vec<Diagnostic>);
+
+/// Removes the operations `selection` leaves out, then every component no remaining operation reaches.
+///
+/// Returns the warnings about names that matched nothing, or an error when no operation is left.
+pub(crate) fn apply(raw: &mut Value, selection: &Selection) -> Result<Unmatched, String> {
+    if selection.is_everything() {
+        return Ok(Unmatched(Vec::new()));
+    }
+    let mut seen = Seen::default();
+    let mut kept = 0;
+    if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|path, item| {
+            let Some(item) = item.as_object_mut() else { return true };
+            for method in METHODS {
+                let Some(operation) = item.get(method) else { continue };
+                let facts = OperationFacts::of(path, operation);
+                seen.record(&facts);
+                if selects(selection, &facts) {
+                    kept += 1;
+                } else {
+                    item.remove(method);
+                }
+            }
+            METHODS.iter().any(|method| item.contains_key(*method))
+        });
+    }
+    if kept == 0 {
+        return Err("the selection in the settings leaves no operation to generate".to_owned());
+    }
+    prune_components(raw);
+    Ok(Unmatched(seen.unmatched(selection)))
+}
+
+/// Whether `selection` keeps the operation with these facts.
+fn selects(selection: &Selection, op: &OperationFacts<'_>) -> bool {
+    let includes = selection.tags.is_empty() && selection.paths.is_empty() && selection.operations.is_empty()
+        || op.matches(&selection.tags, &selection.paths, &selection.operations);
+    includes && !op.matches(&selection.exclude_tags, &selection.exclude_paths, &selection.exclude_operations)
+}
+
+/// Whether `path` is `prefix` or below it, segment by segment.
+fn under(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// What a selection looks at in one operation.
+struct OperationFacts<'a> {
+    /// The path template.
+    path: &'a str,
+    /// `tags`.
+    tags: Vec<&'a str>,
+    /// `operationId`, if it has one.
+    operation_id: Option<&'a str>,
+}
+
+impl<'a> OperationFacts<'a> {
+    fn matches(&self, tags: &[String], paths: &[String], ids: &[String]) -> bool {
+        self.tags.iter().any(|tag| tags.iter().any(|t| t == tag))
+            || paths.iter().any(|prefix| under(self.path, prefix))
+            || self.operation_id.is_some_and(|id| ids.iter().any(|i| i == id))
+    }
+
+    fn of(path: &'a str, operation: &'a Value) -> Self {
+        let tags = operation.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        Self { path, tags, operation_id: operation.get("operationId").and_then(Value::as_str) }
+    }
+}
+
+/// The tags and operation ids the document has, to tell which names of the selection match nothing.
+#[derive(Default)]
+struct Seen {
+    tags: BTreeSet<String>,
+    operation_ids: BTreeSet<String>,
+    paths: Vec<String>,
+}
+
+impl Seen {
+    fn record(&mut self, facts: &OperationFacts<'_>) {
+        self.tags.extend(facts.tags.iter().map(|tag| (*tag).to_owned()));
+        self.operation_ids.extend(facts.operation_id.map(str::to_owned));
+        self.paths.push(facts.path.to_owned());
+    }
+
+    fn unmatched(&self, selection: &Selection) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let mut check = |key: &str, names: &[String], known: &dyn Fn(&str) -> bool, what: &str| {
+            for (index, name) in names.iter().enumerate() {
+                if !known(name) {
+                    found.push(Diagnostic {
+                        file: selection.file.clone(),
+                        location: Location::Pointer(Pointer::root().join("select").join(key).join(index)),
+                        message: format!("no operation has {what} {name:?}"),
+                    });
+                }
+            }
+        };
+        let tag = |name: &str| self.tags.contains(name);
+        let id = |name: &str| self.operation_ids.contains(name);
+        let path = |prefix: &str| self.paths.iter().any(|path| under(path, prefix));
+        check("tags", &selection.tags, &tag, "the tag");
+        check("exclude-tags", &selection.exclude_tags, &tag, "the tag");
+        check("operations", &selection.operations, &id, "the operationId");
+        check("exclude-operations", &selection.exclude_operations, &id, "the operationId");
+        check("paths", &selection.paths, &path, "a path under");
+        check("exclude-paths", &selection.exclude_paths, &path, "a path under");
+        found
+    }
+}
+
+/// Removes the components that nothing left in the document reaches through `$ref`s, following them
+/// through components to any depth.
+fn prune_components(raw: &mut Value) {
+    let mut reached: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut queue = Vec::new();
+    for (key, value) in raw.as_object().into_iter().flatten() {
+        if key != "components" {
+            collect_refs(value, &mut queue);
+        }
+    }
+    let components = raw.get("components").cloned().unwrap_or(Value::Null);
+    while let Some((kind, name)) = queue.pop() {
+        let Some(kind) = PRUNED.iter().copied().find(|pruned| *pruned == kind) else { continue };
+        if reached.entry(kind).or_default().insert(name.clone()) {
+            if let Some(value) = components.get(kind).and_then(|entries| entries.get(&name)) {
+                collect_refs(value, &mut queue);
+            }
+        }
+    }
+    let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) else { return };
+    for kind in PRUNED {
+        if let Some(entries) = components.get_mut(kind).and_then(Value::as_object_mut) {
+            let keep = reached.get(kind);
+            entries.retain(|name, _| keep.is_some_and(|keep| keep.contains(name)));
+        }
+    }
+}
+
+/// Every component that `value` refers to: by `$ref`, and by the values of a discriminator's `mapping`
+/// (a pointer, or a schema's bare name).
+fn collect_refs(value: &Value, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => found.extend(component_of(target)),
+                    ("mapping", Value::Object(mapping)) if object.contains_key("propertyName") => {
+                        for target in mapping.values().filter_map(Value::as_str) {
+                            match component_of(target) {
+                                Some(component) => found.push(component),
+                                None => found.push(("schemas".to_owned(), target.to_owned())),
+                            }
+                        }
+                    }
+                    _ => collect_refs(inner, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, found)),
+        _ => {}
+    }
+}
+
+/// The component (kind and name) that a local reference points into, such as `("schemas", "Pet")` for
+/// `#/components/schemas/Pet/properties/name`.
+fn component_of(target: &str) -> Option<(String, String)> {
+    let rest = target.strip_prefix("#/components/")?;
+    let mut tokens = rest.split('/');
+    let (kind, name) = (tokens.next()?, tokens.next()?);
+    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    Some((unescape(kind), unescape(&percent_decode(name))))
+}
+
+/// A `$ref` is a URI fragment, so a name may be percent-encoded in it.
+fn percent_decode(token: &str) -> String {
+    if !token.contains('%') {
+        return token.to_owned();
+    }
+    let bytes = token.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes.get(index + 1..index + 3).and_then(|pair| std::str::from_utf8(pair).ok());
+        match (bytes[index], hex.and_then(|hex| u8::from_str_radix(hex, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| token.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn selection(toml: &str) -> Selection {
+        let mut selection: Selection = toml::from_str(toml).unwrap();
+        selection.file = "codegen.toml".into();
+        selection
+    }
+
+    fn spec() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/api/v2/audits/query": {
+                    "post": {"tags": ["Audit"], "operationId": "postAuditsQuery",
+                        "requestBody": {"$ref": "#/components/requestBodies/Query"}},
+                    "get": {"tags": ["Audit"], "operationId": "getAuditsQuery",
+                        "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}
+                },
+                "/api/v2/auditsextra": {"get": {"tags": ["Extra"], "operationId": "getExtra"}},
+                "/api/v2/users": {"get": {"tags": ["Users"], "operationId": "getUsers",
+                    "responses": {"200": {"$ref": "#/components/responses/Users"}}}}
+            },
+            "components": {
+                "requestBodies": {"Query": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}},
+                "responses": {"Users": {"description": "users"}},
+                "schemas": {
+                    "Query": {"properties": {"filter": {"$ref": "#/components/schemas/Filter/properties/x"}}},
+                    "Filter": {"properties": {"x": {"type": "string"}}},
+                    "Page": {"oneOf": [{"$ref": "#/components/schemas/A"}],
+                        "discriminator": {"propertyName": "kind", "mapping": {"a": "#/components/schemas/A", "b": "B"}}},
+                    "A": {"type": "object"},
+                    "B": {"type": "object"},
+                    "User": {"type": "object"},
+                    "a/b": {"type": "object"}
+                },
+                "securitySchemes": {"oauth": {"type": "oauth2"}}
+            }
+        })
+    }
+
+    fn keys(value: &Value, pointer: &str) -> Vec<String> {
+        value.pointer(pointer).and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn tags_keep_their_operations_and_what_they_reach() {
+        let mut raw = spec();
+        let unmatched = apply(&mut raw, &selection("tags = [\"Audit\"]")).unwrap();
+        assert!(unmatched.0.is_empty());
+        assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query"]);
+        assert_eq!(keys(&raw, "/components/schemas"), ["Query", "Filter", "Page", "A", "B"]);
+        assert_eq!(keys(&raw, "/components/requestBodies"), ["Query"]);
+        assert!(keys(&raw, "/components/responses").is_empty());
+        assert_eq!(keys(&raw, "/components/securitySchemes"), ["oauth"]);
+    }
+
+    #[test]
+    fn path_prefixes_match_whole_segments() {
+        let mut raw = spec();
+        apply(&mut raw, &selection("paths = [\"/api/v2/audits\"]")).unwrap();
+        assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query"]);
+        let mut raw = spec();
+        apply(&mut raw, &selection("paths = [\"/api/v2/\"]\nexclude-operations = [\"postAuditsQuery\"]\nexclude-tags = [\"Users\"]")).unwrap();
+        assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query", "/api/v2/auditsextra"]);
+        assert_eq!(keys(&raw, "/paths/~1api~1v2~1audits~1query"), ["get"]);
+        assert!(keys(&raw, "/components/requestBodies").is_empty());
+    }
+
+    #[test]
+    fn operation_ids_select_one_operation() {
+        let mut raw = spec();
+        apply(&mut raw, &selection("operations = [\"getUsers\"]")).unwrap();
+        assert_eq!(keys(&raw, "/paths"), ["/api/v2/users"]);
+        assert_eq!(keys(&raw, "/components/responses"), ["Users"]);
+        assert!(keys(&raw, "/components/schemas").is_empty());
+    }
+
+    #[test]
+    fn names_that_match_nothing_are_warnings_and_an_empty_selection_an_error() {
+        let mut raw = spec();
+        let unmatched = apply(&mut raw, &selection("tags = [\"Audit\", \"Audits\"]\nexclude-operations = [\"nope\"]")).unwrap();
+        let messages: Vec<String> = unmatched.0.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "codegen.toml#/select/tags/1: no operation has the tag \"Audits\"",
+                "codegen.toml#/select/exclude-operations/0: no operation has the operationId \"nope\"",
+            ]
+        );
+        let err = apply(&mut spec(), &selection("tags = [\"Nothing\"]")).err().unwrap();
+        assert_eq!(err, "the selection in the settings leaves no operation to generate");
+    }
+
+    #[test]
+    fn no_selection_changes_nothing() {
+        let mut raw = spec();
+        apply(&mut raw, &Selection::default()).unwrap();
+        assert_eq!(raw, spec());
+    }
+
+    #[test]
+    fn references_are_unescaped() {
+        assert_eq!(component_of("#/components/schemas/a~1b"), Some(("schemas".into(), "a/b".into())));
+        assert_eq!(component_of("#/components/schemas/a%20b/properties"), Some(("schemas".into(), "a b".into())));
+        assert_eq!(component_of("other.yaml#/components/schemas/A"), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! `cargo xtask bench-codegen`: what generating costs, and what compiling the generated code costs, beside
+//! progenitor's, in one run.
+//!
+//! 1. Generation: a child process (this binary, `bench-codegen-child`) generates and writes a crate into
+//!    an empty folder and reports its wall time and peak resident memory (`VmHWM`): the audit spec, the
+//!    audit selection of the platform description, and the whole platform with a feature per tag.
+//! 2. Compilation: the audit crate and two crates that `cargo-progenitor` (installed pinned under
+//!    `.tools/`) generates from the same spec, one per progenitor interface style, built in one target
+//!    folder with their dependencies already built: each clean debug build of the crate alone, the
+//!    median of a few, and its ratio to ours.
+//! 3. The platform crate: `cargo check` time and peak memory with the audit feature alone and with every
+//!    feature (`--quick` leaves the second out: it takes minutes and gigabytes).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use genesys_audit_codegen::{Layout, Settings};
+
+use crate::{SETTINGS, workspace_root};
+
+/// The progenitor release compared against, installed with `cargo install --locked`.
+const PROGENITOR_VERSION: &str = "0.15.1";
+/// Where it is installed, relative to the workspace root.
+const TOOLS: &str = ".tools/progenitor";
+/// The platform description, beside the workspace.
+const PLATFORM: &str = "../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml";
+/// The platform crate's settings: a feature per tag.
+const PLATFORM_SETTINGS: &str = "tests/fixtures/settings/genesys-platform.codegen.toml";
+/// Clean builds per crate; the median is reported.
+const BUILDS: usize = 5;
+
+/// The parent: every measurement, then the tables.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let quick = match args {
+        [] => false,
+        [flag] if flag == "--quick" => true,
+        _ => return Err("usage: cargo xtask bench-codegen [--quick]".to_owned()),
+    };
+    if let Some(result) = crate::in_release("bench-codegen", args) {
+        return result;
+    }
+    let root = workspace_root();
+    let scratch = root.join("target/bench-codegen");
+    std::fs::create_dir_all(&scratch).map_err(|err| format!("error: {}: {err}", scratch.display()))?;
+    let audit_spec = root.join("spec").join(settings()?.spec);
+    let platform = root.join(PLATFORM);
+    if !platform.is_file() {
+        return Err(format!("error: {} is missing: the shared reference specs lie beside the workspace", platform.display()));
+    }
+
+    println!("## Generation (whole process: read, generate, write into an empty folder)\n");
+    println!("| input | runs | median ms | peak memory (MiB) |");
+    println!("| --- | ---: | ---: | ---: |");
+    let inputs = [
+        ("audit spec", &audit_spec, root.join(SETTINGS), 21),
+        ("platform, audit selection", &platform, root.join(SETTINGS), 5),
+        ("platform, whole, feature per tag", &platform, root.join(PLATFORM_SETTINGS), 5),
+    ];
+    for (label, spec, settings, runs) in inputs {
+        let (median, peak) = generation(spec, &settings, &scratch.join("generated"), runs)?;
+        println!("| {label} | {runs} | {:.1} | {:.0} |", median.as_secs_f64() * 1000.0, peak as f64 / 1024.0);
+    }
+
+    println!("\n## Clean debug build of the generated audit crate alone (dependencies built)\n");
+    compile_comparison(&root, &scratch, &audit_spec)?;
+
+    println!("\n## `cargo check` of the whole platform crate\n");
+    platform_check(&root, &scratch, &platform, quick)
+}
+
+fn settings() -> Result<Settings, String> {
+    Settings::load(&workspace_root().join(SETTINGS)).map_err(crate::report)
+}
+
+/// The child: generates `spec` with `settings` into `out` (emptied first), then prints its wall time in
+/// microseconds and its peak resident memory in KiB.
+pub fn child(args: &[String]) -> Result<(), String> {
+    let [spec, settings, out] = args else { return Err("usage: bench-codegen-child SPEC SETTINGS OUT".to_owned()) };
+    let out = Path::new(out);
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|err| format!("error: {}: {err}", out.display()))?;
+    }
+    let started = Instant::now();
+    let settings = Settings::load(Path::new(settings)).map_err(crate::report)?;
+    let generated = genesys_audit_codegen::generate(Path::new(spec), &settings, Layout::Standalone).map_err(crate::report)?;
+    generated.write(out).map_err(|err| format!("error: {}: {err}", out.display()))?;
+    let elapsed = started.elapsed();
+    println!("{} {}", elapsed.as_micros(), peak_kib("self")?);
+    Ok(())
+}
+
+/// The median time and the largest peak memory of `runs` child runs, after one to warm the caches.
+fn generation(spec: &Path, settings: &Path, out: &Path, runs: usize) -> Result<(Duration, u64), String> {
+    let exe = std::env::current_exe().map_err(|err| format!("error: {err}"))?;
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for run in 0..=runs {
+        let output = Command::new(&exe)
+            .arg("bench-codegen-child")
+            .args([spec, settings, out])
+            .output()
+            .map_err(|err| format!("error: cannot run the child: {err}"))?;
+        if !output.status.success() {
+            return Err(format!("error: generating {} failed:\n{}", spec.display(), String::from_utf8_lossy(&output.stderr)));
+        }
+        let report = String::from_utf8_lossy(&output.stdout);
+        let fields: Vec<u64> = report.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        let [micros, kib] = fields[..] else { return Err(format!("error: unexpected child report {report:?}")) };
+        if run > 0 {
+            times.push(Duration::from_micros(micros));
+            peak = peak.max(kib);
+        }
+    }
+    Ok((median(&mut times), peak))
+}
+
+/// `VmHWM` of a process (`self`, or a pid), in KiB.
+fn peak_kib(process: &str) -> Result<u64, String> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).map_err(|err| format!("error: /proc/{process}/status: {err}"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "error: no VmHWM in /proc status".to_owned())
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Our audit crate and progenitor's two, built in one target folder; prints the table.
+fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), String> {
+    let progenitor = install_progenitor(root)?;
+    let crates = scratch.join("crates");
+    let _ = std::fs::remove_dir_all(&crates);
+    let ours = crates.join("ours");
+    let mut settings = settings()?;
+    settings.krate.name = "audit-ours".to_owned();
+    let generated = genesys_audit_codegen::generate(spec, &settings, Layout::Standalone).map_err(crate::report)?;
+    generated.write(&ours).map_err(|err| format!("error: {}: {err}", ours.display()))?;
+
+    // progenitor reads JSON.
+    let json = crates.join("audit.json");
+    let text = std::fs::read_to_string(spec).map_err(|err| format!("error: {}: {err}", spec.display()))?;
+    let value: serde_json::Value = serde_yaml::from_str(&text).map_err(|err| format!("error: {}: {err}", spec.display()))?;
+    std::fs::write(&json, value.to_string()).map_err(|err| format!("error: {}: {err}", json.display()))?;
+    let mut members = vec![("ours", "audit-ours".to_owned(), ours)];
+    for style in ["positional", "builder"] {
+        let name = format!("audit-progenitor-{style}");
+        let dir = crates.join(&name);
+        let output = Command::new(&progenitor)
+            .args(["progenitor", "-i"])
+            .arg(&json)
+            .arg("-o")
+            .arg(&dir)
+            .args(["-n", &name, "-v", "0.1.0", "--interface", style])
+            .output()
+            .map_err(|err| format!("error: cannot run cargo-progenitor: {err}"))?;
+        if !output.status.success() {
+            return Err(format!("error: cargo-progenitor failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+        }
+        members.push((if style == "builder" { "progenitor, builder" } else { "progenitor, positional" }, name, dir));
+    }
+    let target = scratch.join("target");
+    println!("| crate | lines of Rust | median build s ({BUILDS} builds) | ratio to ours |");
+    println!("| --- | ---: | ---: | ---: |");
+    let mut ours_time = None;
+    for (label, name, dir) in &members {
+        // Standalone crates: keep them out of the workspace around them.
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|err| format!("error: {}: {err}", manifest.display()))?;
+        if !text.contains("[workspace]") {
+            std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|err| format!("error: {err}"))?;
+        }
+        cargo(dir, &target, &["build", "--quiet"])?;
+        let mut times = Vec::new();
+        for _ in 0..BUILDS {
+            cargo(dir, &target, &["clean", "--quiet", "-p", name])?;
+            let started = Instant::now();
+            cargo(dir, &target, &["build", "--quiet"])?;
+            times.push(started.elapsed());
+        }
+        let time = median(&mut times);
+        let ours = *ours_time.get_or_insert(time);
+        println!("| {label} | {} | {:.2} | {:.2} |", rust_lines(&dir.join("src")), time.as_secs_f64(), time.as_secs_f64() / ours.as_secs_f64());
+    }
+    Ok(())
+}
+
+/// `cargo-progenitor` at [`PROGENITOR_VERSION`], installed under [`TOOLS`] when it is not there yet.
+fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join(TOOLS);
+    let binary = tools.join("bin/cargo-progenitor");
+    let installed = Command::new(&binary).arg("progenitor").arg("--version").output();
+    if installed.is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(PROGENITOR_VERSION)) {
+        return Ok(binary);
+    }
+    eprintln!("installing cargo-progenitor {PROGENITOR_VERSION} under {TOOLS} (once)");
+    let status = Command::new(env!("CARGO"))
+        .args(["install", "--quiet", "--locked", "cargo-progenitor", "--version", PROGENITOR_VERSION, "--root"])
+        .arg(&tools)
+        .status()
+        .map_err(|err| format!("error: cannot run cargo install: {err}"))?;
+    if status.success() { Ok(binary) } else { Err("error: cannot install cargo-progenitor".to_owned()) }
+}
+
+/// Runs cargo in `dir` with `target` as its target folder; fails with its output.
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|err| format!("error: cannot run cargo: {err}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("error: cargo {} failed in {}:\n{}", args.join(" "), dir.display(), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+/// Lines of the `.rs` files under `dir`.
+fn rust_lines(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_lines(&path)
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                std::fs::read_to_string(&path).map_or(0, |text| text.lines().count())
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+/// `cargo check` of the whole platform crate, with the audit feature alone and with every feature; prints
+/// the table. Peak memory is the largest process cargo ran (rustc), as the kernel reports it at the end.
+fn platform_check(root: &Path, scratch: &Path, platform: &Path, quick: bool) -> Result<(), String> {
+    let dir = scratch.join("platform");
+    let _ = std::fs::remove_dir_all(&dir);
+    let settings = Settings::load(&root.join(PLATFORM_SETTINGS)).map_err(crate::report)?;
+    let generated = genesys_audit_codegen::generate(platform, &settings, Layout::Standalone).map_err(crate::report)?;
+    generated.write(&dir).map_err(|err| format!("error: {}: {err}", dir.display()))?;
+    let target = scratch.join("target");
+    println!("| features | seconds | peak memory (MiB) |");
+    println!("| --- | ---: | ---: |");
+    let mut cases = vec![("audit alone", vec!["check", "--quiet", "--no-default-features", "--features", "audit"])];
+    if !quick {
+        cases.push(("every feature", vec!["check", "--quiet"]));
+    }
+    for (label, args) in cases {
+        cargo(&dir, &target, &["clean", "--quiet", "-p", "genesys-cloud-platform"])?;
+        let started = Instant::now();
+        let peak = cargo_peak(&dir, &target, &args)?;
+        println!("| {label} | {:.1} | {:.0} |", started.elapsed().as_secs_f64(), peak as f64 / 1024.0);
+    }
+    if quick {
+        println!("\n(every feature left out: `--quick`)");
+    }
+    Ok(())
+}
+
+/// Runs cargo like [`cargo`]; the peak resident memory of the largest process it ran, in KiB.
+fn cargo_peak(dir: &Path, target: &Path, args: &[&str]) -> Result<u64, String> {
+    let mut child = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|err| format!("error: cannot run cargo: {err}"))?;
+    // rustc is cargo's child: sample the largest resident set of the process tree while it runs.
+    let pid = child.id();
+    let mut peak = 0;
+    loop {
+        peak = peak.max(tree_rss_kib(pid));
+        if let Some(status) = child.try_wait().map_err(|err| format!("error: {err}"))? {
+            if !status.success() {
+                return Err(format!("error: cargo {} failed in {} (its messages are above)", args.join(" "), dir.display()));
+            }
+            return Ok(peak);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The largest resident set (`VmRSS`, KiB) among `pid` and its descendants now.
+fn tree_rss_kib(pid: u32) -> u64 {
+    let mut largest = 0;
+    let mut stack = vec![pid];
+    while let Some(pid) = stack.pop() {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+        largest = largest.max(rss.unwrap_or(0));
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        stack.extend(children.split_whitespace().filter_map(|child| child.parse::<u32>().ok()));
+    }
+    largest
+}
