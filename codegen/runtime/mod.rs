@@ -21,6 +21,6 @@ pub use wait::WaitOptions;
 pub use error::{ApiError, DecodeError, Error};
 pub use multipart::Multipart;
 pub use request::{Request, TemplatePart};
-pub use response::{CORRELATION_ID_HEADER, RawResponse, Response};
+pub use response::{CORRELATION_ID_HEADER, RawResponse, Response, body_of};
 pub use tagged::{from_json, serialize_tagged, tag_of};
 pub use value::{ParamValue, UnrecognizedValue, deserialize_str};

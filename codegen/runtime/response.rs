@@ -117,6 +117,12 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
+/// The body of what `sending` gives: a generated operation's `send`, written once here.
+#[doc(hidden)]
+pub async fn body_of<T, E>(sending: impl Future<Output = Result<Response<T>, Error<E>>>) -> Result<T, Error<E>> {
+    sending.await.map(Response::into_inner)
+}
+
 /// A decoded body with the status and headers it came with.
 #[derive(Clone, Debug)]
 pub struct Response<T> {

@@ -27,16 +27,36 @@ const TOOLS: &str = ".tools/progenitor";
 const PLATFORM: &str = "../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml";
 /// The platform crate's settings: a feature per tag.
 const PLATFORM_SETTINGS: &str = "tests/fixtures/settings/genesys-platform.codegen.toml";
+const USAGE: &str = "usage: cargo xtask bench-codegen [--quick] [--only generation|compile|platform]";
+/// A spec of one operation, for the runtime's share of a build.
+const ONE_OPERATION: &str = "openapi: 3.0.3
+info: {title: one operation, version: '1'}
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses:
+        '200': {description: ok, content: {text/plain: {schema: {type: string}}}}
+";
 /// Clean builds per crate; the median is reported.
 const BUILDS: usize = 5;
 
 /// The parent: every measurement, then the tables.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let quick = match args {
-        [] => false,
-        [flag] if flag == "--quick" => true,
-        _ => return Err("usage: cargo xtask bench-codegen [--quick]".to_owned()),
-    };
+    let mut quick = false;
+    let mut only = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.clone().next().map(String::as_str)) {
+            ("--quick", _) => quick = true,
+            ("--only", Some(section @ ("generation" | "compile" | "platform"))) => {
+                only = Some(section.to_owned());
+                rest.next();
+            }
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
+    let wanted = |section: &str| only.as_deref().is_none_or(|only| only == section);
     if let Some(result) = crate::in_release("bench-codegen", args) {
         return result;
     }
@@ -49,24 +69,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: {} is missing: the shared reference specs lie beside the workspace", platform.display()));
     }
 
+    if wanted("generation") {
+        generation_table(&root, &scratch, &audit_spec, &platform)?;
+    }
+    if wanted("compile") {
+        println!("\n## Clean debug build of the generated audit crate alone (dependencies built)\n");
+        compile_comparison(&root, &scratch, &audit_spec)?;
+    }
+    if wanted("platform") {
+        println!("\n## `cargo check` of the whole platform crate\n");
+        platform_check(&root, &scratch, &platform, quick)?;
+    }
+    Ok(())
+}
+
+fn generation_table(root: &Path, scratch: &Path, audit_spec: &Path, platform: &Path) -> Result<(), String> {
     println!("## Generation (whole process: read, generate, write into an empty folder)\n");
     println!("| input | runs | median ms | peak memory (MiB) |");
     println!("| --- | ---: | ---: | ---: |");
     let inputs = [
-        ("audit spec", &audit_spec, root.join(SETTINGS), 21),
-        ("platform, audit selection", &platform, root.join(SETTINGS), 5),
-        ("platform, whole, feature per tag", &platform, root.join(PLATFORM_SETTINGS), 5),
+        ("audit spec", audit_spec, root.join(SETTINGS), 21),
+        ("platform, audit selection", platform, root.join(SETTINGS), 5),
+        ("platform, whole, feature per tag", platform, root.join(PLATFORM_SETTINGS), 5),
     ];
     for (label, spec, settings, runs) in inputs {
         let (median, peak) = generation(spec, &settings, &scratch.join("generated"), runs)?;
         println!("| {label} | {runs} | {:.1} | {:.0} |", median.as_secs_f64() * 1000.0, peak as f64 / 1024.0);
     }
-
-    println!("\n## Clean debug build of the generated audit crate alone (dependencies built)\n");
-    compile_comparison(&root, &scratch, &audit_spec)?;
-
-    println!("\n## `cargo check` of the whole platform crate\n");
-    platform_check(&root, &scratch, &platform, quick)
+    Ok(())
 }
 
 fn settings() -> Result<Settings, String> {
@@ -141,18 +171,20 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
     let generated = genesys_audit_codegen::generate(spec, &settings, Layout::Standalone).map_err(crate::report)?;
     generated.write(&ours).map_err(|err| format!("error: {}: {err}", ours.display()))?;
 
-    // progenitor reads JSON.
-    let json = crates.join("audit.json");
-    let text = std::fs::read_to_string(spec).map_err(|err| format!("error: {}: {err}", spec.display()))?;
-    let value: serde_json::Value = serde_yaml::from_str(&text).map_err(|err| format!("error: {}: {err}", spec.display()))?;
-    std::fs::write(&json, value.to_string()).map_err(|err| format!("error: {}: {err}", json.display()))?;
-    let mut members = vec![("ours", "audit-ours".to_owned(), ours)];
+    // The runtime's own share: a crate of one operation that returns text, and no models.
+    let runtime_only = crates.join("runtime-only");
+    let mut bare = Settings::for_spec(Path::new("one-operation.yaml"));
+    bare.krate.name = "runtime-only".to_owned();
+    let generated = genesys_audit_codegen::generate_str(Path::new("one-operation.yaml"), ONE_OPERATION, &bare, Layout::Standalone)
+        .map_err(crate::report)?;
+    generated.write(&runtime_only).map_err(|err| format!("error: {}: {err}", runtime_only.display()))?;
+    let mut members = vec![("ours", "audit-ours".to_owned(), ours), ("ours: the runtime alone", "runtime-only".to_owned(), runtime_only)];
     for style in ["positional", "builder"] {
         let name = format!("audit-progenitor-{style}");
         let dir = crates.join(&name);
         let output = Command::new(&progenitor)
             .args(["progenitor", "-i"])
-            .arg(&json)
+            .arg(spec)
             .arg("-o")
             .arg(&dir)
             .args(["-n", &name, "-v", "0.1.0", "--interface", style])
@@ -164,27 +196,31 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
         members.push((if style == "builder" { "progenitor, builder" } else { "progenitor, positional" }, name, dir));
     }
     let target = scratch.join("target");
-    println!("| crate | lines of Rust | median build s ({BUILDS} builds) | ratio to ours |");
-    println!("| --- | ---: | ---: | ---: |");
-    let mut ours_time = None;
-    for (label, name, dir) in &members {
+    for (_, name, dir) in &members {
         // Standalone crates: keep them out of the workspace around them.
         let manifest = dir.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).map_err(|err| format!("error: {}: {err}", manifest.display()))?;
         if !text.contains("[workspace]") {
             std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|err| format!("error: {err}"))?;
         }
-        cargo(dir, &target, &["build", "--quiet"])?;
-        let mut times = Vec::new();
-        for _ in 0..BUILDS {
+        cargo(dir, &target, &["build", "--quiet"]).map_err(|err| format!("{err}\n(building {name})"))?;
+    }
+    // Round by round, one build of each crate, so that a slow spell of the machine falls on all of them.
+    let mut times = vec![Vec::new(); members.len()];
+    for _ in 0..BUILDS {
+        for ((_, name, dir), times) in members.iter().zip(&mut times) {
             cargo(dir, &target, &["clean", "--quiet", "-p", name])?;
             let started = Instant::now();
             cargo(dir, &target, &["build", "--quiet"])?;
             times.push(started.elapsed());
         }
-        let time = median(&mut times);
-        let ours = *ours_time.get_or_insert(time);
-        println!("| {label} | {} | {:.2} | {:.2} |", rust_lines(&dir.join("src")), time.as_secs_f64(), time.as_secs_f64() / ours.as_secs_f64());
+    }
+    println!("| crate | lines of Rust | median build s ({BUILDS} builds) | ratio to ours |");
+    println!("| --- | ---: | ---: | ---: |");
+    let medians: Vec<Duration> = times.iter_mut().map(|times| median(times)).collect();
+    for ((label, _, dir), time) in members.iter().zip(&medians) {
+        let ratio = time.as_secs_f64() / medians[0].as_secs_f64();
+        println!("| {label} | {} | {:.2} | {ratio:.2} |", rust_lines(&dir.join("src")), time.as_secs_f64());
     }
     Ok(())
 }
@@ -193,8 +229,9 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
 fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     let tools = root.join(TOOLS);
     let binary = tools.join("bin/cargo-progenitor");
-    let installed = Command::new(&binary).arg("progenitor").arg("--version").output();
-    if installed.is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(PROGENITOR_VERSION)) {
+    // cargo install records what it installed; the tool itself has no `--version`.
+    let record = std::fs::read_to_string(tools.join(".crates.toml")).unwrap_or_default();
+    if binary.is_file() && record.contains(&format!("\"cargo-progenitor {PROGENITOR_VERSION} ")) {
         return Ok(binary);
     }
     eprintln!("installing cargo-progenitor {PROGENITOR_VERSION} under {TOOLS} (once)");
@@ -255,6 +292,8 @@ fn platform_check(root: &Path, scratch: &Path, platform: &Path, quick: bool) -> 
     if !quick {
         cases.push(("every feature", vec!["check", "--quiet"]));
     }
+    // The dependencies are checked once first, so that each figure is of the crate alone.
+    cargo(&dir, &target, &["check", "--quiet", "--no-default-features"])?;
     for (label, args) in cases {
         cargo(&dir, &target, &["clean", "--quiet", "-p", "genesys-cloud-platform"])?;
         let started = Instant::now();
@@ -300,8 +339,12 @@ fn tree_rss_kib(pid: u32) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
         largest = largest.max(rss.unwrap_or(0));
-        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
-        stack.extend(children.split_whitespace().filter_map(|child| child.parse::<u32>().ok()));
+        // A process's children hang off the thread that started them: read every thread's list.
+        let threads = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().filter_map(Result::ok);
+        for thread in threads {
+            let children = std::fs::read_to_string(thread.path().join("children")).unwrap_or_default();
+            stack.extend(children.split_whitespace().filter_map(|child| child.parse::<u32>().ok()));
+        }
     }
     largest
 }

@@ -145,6 +145,7 @@ fn builder(op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| setter("body", &b.ty, &b.docs));
     let output = output_type(op);
     let send = send_body(op);
+    let decode = decode(op);
     let paging = op.pagination.as_ref().map(|p| super::paging::pagination(op, p));
     let waiter = op.waiter.as_ref().map(|w| super::paging::waiter(op, w));
     quote! {
@@ -162,12 +163,18 @@ fn builder(op: &Operation) -> TokenStream {
             #(#setters)*
 
             /// Sends the request and decodes the response body.
-            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
-                self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+            #[inline]
+            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>> + ::std::marker::Send + 'a {
+                crate::runtime::body_of(self.send_with_metadata())
             }
 
             /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-            pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::Error> {
+            #[inline]
+            pub fn send_with_metadata(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::runtime::Response<#output>, crate::Error>> + ::std::marker::Send + 'a {
+                self.client.call(self.build_request(), |response| #decode)
+            }
+
+            fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
                 #send
             }
 
@@ -179,6 +186,7 @@ fn builder(op: &Operation) -> TokenStream {
             type Output = ::std::result::Result<#output, crate::Error>;
             type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
@@ -249,7 +257,6 @@ fn send_body(op: &Operation) -> TokenStream {
             quote!(if let ::std::option::Option::Some(body) = &self.body { #set })
         }
     });
-    let decode = decode(op);
     let idempotent = op.marked_idempotent.then(|| quote!(request.mark_idempotent();));
     let accept = accept(op).map(|media| quote!(request.accept(#media);));
     // A request to `/` with nothing to add is sent as it is made.
@@ -262,8 +269,7 @@ fn send_body(op: &Operation) -> TokenStream {
         #(#segments)*
         #(#params)*
         #body
-        let response = self.client.execute(request).await?;
-        #decode
+        ::std::result::Result::Ok(request)
     }
 }
 

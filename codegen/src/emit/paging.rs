@@ -65,15 +65,18 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
     );
     quote! {
         #[doc = #stream_docs]
+        #[inline]
         pub fn into_stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item_type, crate::Error>> + ::std::marker::Send + 'a {
             crate::runtime::paginate::items(#id, self, Self::next_page)
         }
 
         /// The items page by page, for callers that work in batches.
+        #[inline]
         pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<::std::vec::Vec<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
             crate::runtime::paginate::pages(#id, self, Self::next_page)
         }
 
+        #[inline]
         async fn next_page(self) -> ::std::result::Result<crate::runtime::paginate::Page<#item_type, Self>, crate::Error> {
             #next_page
         }
@@ -161,6 +164,7 @@ pub fn waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
     };
     quote! {
         #[doc = #docs]
+        #[inline]
         pub async fn wait_for_results(self, options: crate::runtime::WaitOptions) -> ::std::result::Result<crate::operations::#results_builder<'a>, crate::Error> {
             let client = self.client;
             let submitted = self.send().await?;

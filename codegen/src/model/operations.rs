@@ -313,7 +313,7 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
 const RUNTIME_METHODS: &[&str] = &["new", "builder", "execute", "base_url", "clone", "fmt"];
 /// Members of every request builder, which parameters must not shadow.
 const BUILDER_MEMBERS: &[&str] =
-    &["client", "body", "send", "send_with_metadata", "into_future", "into_stream", "into_pages", "next_page", "wait_for_results"];
+    &["client", "body", "send", "send_with_metadata", "build_request", "into_future", "into_stream", "into_pages", "next_page", "wait_for_results"];
 
 struct OperationNames {
     method: String,

@@ -27,19 +27,41 @@ pub struct GetAuditsQueryRealtimeServicemapping<'a> {
 
 impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
     /// Sends the request and decodes the response body.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::AuditQueryServiceMapping, crate::Error> {
-        self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AuditQueryServiceMapping,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::body_of(self.send_with_metadata())
     }
 
     /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    pub async fn send_with_metadata(
+    #[inline]
+    pub fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<crate::models::AuditQueryServiceMapping>,
-        crate::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Response<crate::models::AuditQueryServiceMapping>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        self.client
+            .call(
+                self.build_request(),
+                |response| match response.status() {
+                    200 => response.decode(),
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getAuditsQueryRealtimeServicemapping",
@@ -50,11 +72,7 @@ impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
         request.push_literal("query");
         request.push_literal("realtime");
         request.push_literal("servicemapping");
-        let response = self.client.execute(request).await?;
-        match response.status() {
-            200 => response.decode(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -68,6 +86,7 @@ impl<'a> ::std::future::IntoFuture for GetAuditsQueryRealtimeServicemapping<'a> 
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

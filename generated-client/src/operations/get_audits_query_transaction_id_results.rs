@@ -87,19 +87,55 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<GetAuditsQueryTransactionIdResultsOutput, crate::Error> {
-        self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            GetAuditsQueryTransactionIdResultsOutput,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::body_of(self.send_with_metadata())
     }
 
     /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    pub async fn send_with_metadata(
+    #[inline]
+    pub fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<GetAuditsQueryTransactionIdResultsOutput>,
-        crate::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Response<GetAuditsQueryTransactionIdResultsOutput>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        self.client
+            .call(
+                self.build_request(),
+                |response| match response.status() {
+                    200 => {
+                        response
+                            .decode()
+                            .map(|response| {
+                                response.map(GetAuditsQueryTransactionIdResultsOutput::Ok)
+                            })
+                    }
+                    302 => {
+                        response
+                            .decode()
+                            .map(|response| {
+                                response
+                                    .map(GetAuditsQueryTransactionIdResultsOutput::Found)
+                            })
+                    }
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getAuditsQueryTransactionIdResults",
@@ -124,27 +160,11 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         if let ::std::option::Option::Some(value) = &self.allow_redirect {
             request.query("allowRedirect", value);
         }
-        let response = self.client.execute(request).await?;
-        match response.status() {
-            200 => {
-                response
-                    .decode()
-                    .map(|response| {
-                        response.map(GetAuditsQueryTransactionIdResultsOutput::Ok)
-                    })
-            }
-            302 => {
-                response
-                    .decode()
-                    .map(|response| {
-                        response.map(GetAuditsQueryTransactionIdResultsOutput::Found)
-                    })
-            }
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        ::std::result::Result::Ok(request)
     }
 
     /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched. An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> impl ::futures_core::Stream<
@@ -158,6 +178,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     }
 
     /// The items page by page, for callers that work in batches.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl ::futures_core::Stream<
@@ -173,6 +194,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         )
     }
 
+    #[inline]
     async fn next_page(
         self,
     ) -> ::std::result::Result<
@@ -208,6 +230,7 @@ impl<'a> ::std::future::IntoFuture for GetAuditsQueryTransactionIdResults<'a> {
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

@@ -36,22 +36,41 @@ pub struct PostAuditsQuery<'a> {
 
 impl<'a> PostAuditsQuery<'a> {
     /// Sends the request and decodes the response body.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::AuditQueryExecutionStatusResponse,
-        crate::Error,
-    > {
-        self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AuditQueryExecutionStatusResponse,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::body_of(self.send_with_metadata())
     }
 
     /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    pub async fn send_with_metadata(
+    #[inline]
+    pub fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<crate::models::AuditQueryExecutionStatusResponse>,
-        crate::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Response<crate::models::AuditQueryExecutionStatusResponse>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        self.client
+            .call(
+                self.build_request(),
+                |response| match response.status() {
+                    200 => response.decode(),
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "postAuditsQuery",
@@ -61,14 +80,11 @@ impl<'a> PostAuditsQuery<'a> {
         request.push_literal("audits");
         request.push_literal("query");
         request.json_body("application/json", &self.body)?;
-        let response = self.client.execute(request).await?;
-        match response.status() {
-            200 => response.decode(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        ::std::result::Result::Ok(request)
     }
 
     /// Sends the request, polls `getAuditsQueryTransactionId` with backoff until the job is done (an error when it fails or when `options`' deadline passes), and gives the `getAuditsQueryTransactionIdResults` request for its results: set its parameters, then `.await` it or stream it.
+    #[inline]
     pub async fn wait_for_results(
         self,
         options: crate::runtime::WaitOptions,
@@ -128,6 +144,7 @@ impl<'a> ::std::future::IntoFuture for PostAuditsQuery<'a> {
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

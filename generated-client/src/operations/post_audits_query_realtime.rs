@@ -55,22 +55,41 @@ impl<'a> PostAuditsQueryRealtime<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::AuditRealtimeQueryResultsResponse,
-        crate::Error,
-    > {
-        self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AuditRealtimeQueryResultsResponse,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::body_of(self.send_with_metadata())
     }
 
     /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    pub async fn send_with_metadata(
+    #[inline]
+    pub fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<crate::models::AuditRealtimeQueryResultsResponse>,
-        crate::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Response<crate::models::AuditRealtimeQueryResultsResponse>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        self.client
+            .call(
+                self.build_request(),
+                |response| match response.status() {
+                    200 => response.decode(),
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "postAuditsQueryRealtime",
@@ -87,14 +106,11 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             }
         }
         request.json_body("application/json", &self.body)?;
-        let response = self.client.execute(request).await?;
-        match response.status() {
-            200 => response.decode(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        ::std::result::Result::Ok(request)
     }
 
     /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> impl ::futures_core::Stream<
@@ -104,6 +120,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
     }
 
     /// The items page by page, for callers that work in batches.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl ::futures_core::Stream<
@@ -115,6 +132,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         crate::runtime::paginate::pages("postAuditsQueryRealtime", self, Self::next_page)
     }
 
+    #[inline]
     async fn next_page(
         self,
     ) -> ::std::result::Result<
@@ -154,6 +172,7 @@ impl<'a> ::std::future::IntoFuture for PostAuditsQueryRealtime<'a> {
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

@@ -53,22 +53,41 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::AuditRealtimeRelatedResultsResponse,
-        crate::Error,
-    > {
-        self.send_with_metadata().await.map(crate::runtime::Response::into_inner)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AuditRealtimeRelatedResultsResponse,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::body_of(self.send_with_metadata())
     }
 
     /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    pub async fn send_with_metadata(
+    #[inline]
+    pub fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<crate::models::AuditRealtimeRelatedResultsResponse>,
-        crate::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Response<crate::models::AuditRealtimeRelatedResultsResponse>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        self.client
+            .call(
+                self.build_request(),
+                |response| match response.status() {
+                    200 => response.decode(),
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "postAuditsQueryRealtimeRelated",
@@ -86,11 +105,7 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
             }
         }
         request.json_body("application/json", &self.body)?;
-        let response = self.client.execute(request).await?;
-        match response.status() {
-            200 => response.decode(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -104,6 +119,7 @@ impl<'a> ::std::future::IntoFuture for PostAuditsQueryRealtimeRelated<'a> {
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

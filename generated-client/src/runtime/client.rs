@@ -11,7 +11,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use super::auth::{Auth, Secret, TokenSource};
 use super::error::Error;
 use super::request::Request;
-use super::response::RawResponse;
+use super::response::{RawResponse, Response};
 use super::retry::{self, RetryPolicy, Verdict};
 
 /// How long a whole request may take by default, body included.
@@ -52,6 +52,19 @@ impl Client {
     /// The base URL every request path is appended to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// Sends `request` (or gives its error) and reads the answer with `read`: the whole of a generated
+    /// operation's `send_with_metadata`, written once here so that operations carry no async code of
+    /// their own.
+    #[doc(hidden)]
+    pub async fn call<T, E>(
+        &self,
+        request: Result<Request, Error<E>>,
+        read: impl FnOnce(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let response = self.execute(request?).await?;
+        read(response)
     }
 
     /// Sends `request` and reads the whole answer, whatever its status, retrying as the client's
