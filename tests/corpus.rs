@@ -5,9 +5,9 @@
 //! in CI (`CI=true`), where it fails.
 //!
 //! Every description generates, but those listed in [`REFUSED`] with the reason that stops them, each error
-//! naming its place; the crates of those with at most [`COMPILED_UP_TO`] operations are built with clippy,
-//! warnings denied. The larger ones (up to 1,223 operations) are generated only: compiling crates that size
-//! is the business of the "Scale" work.
+//! naming its place; the crates of those with at most [`COMPILED_UP_TO`] operations (26, up to Jira's 499)
+//! are built with clippy, warnings denied. The five larger ones (758 to 1,223 operations, up to a million
+//! lines and 11 GB for rustc) are generated only: checking them would take most of CI's time.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -30,7 +30,7 @@ const REFUSED: &[(&str, &[&str])] = &[
 ];
 
 /// The most operations a corpus crate may have and still be compiled here.
-const COMPILED_UP_TO: u64 = 150;
+const COMPILED_UP_TO: u64 = 500;
 
 /// One entry of `tests/fixtures/real/corpus.json`.
 struct Entry {

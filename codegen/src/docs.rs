@@ -11,6 +11,8 @@ pub fn lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     // The indentation that continues the list item above, if the previous line belongs to one.
     let mut item_indent: Option<usize> = None;
+    // Tabs line up nothing in rendered docs, and clippy asks for spaces.
+    let text = text.replace('\t', "    ");
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -37,13 +39,19 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
-/// The width of a Markdown list marker that starts `line` (`- `, `* `, `+ `, `12. `), if one does.
+/// The width of a Markdown list marker that starts `line` (`- `, `* `, `+ `, `12. `) with the spaces after
+/// it (`*   text` is 4 wide), if one does: where the item's text, and so its continuation lines, start.
 fn list_marker(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
-    }
+    let bullet = if line.starts_with(['-', '*', '+']) { 1 } else { 0 };
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+    let marker = match (bullet, digits) {
+        (1, _) => 1,
+        (_, 1..) if line[digits..].starts_with('.') => digits + 1,
+        _ => return None,
+    };
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    // Five spaces or more after the marker start an indented block inside the item: its text is one space in.
+    (spaces > 0).then_some(marker + if spaces > 4 { 1 } else { spaces })
 }
 
 /// Appends `more` to `lines` as a new paragraph.
@@ -112,6 +120,12 @@ mod tests {
     fn lines_that_continue_a_list_item_are_indented_under_it() {
         let text = "Modes:\n- `A` does one thing\nand goes on.\n10. ten\nmore\n\nAfter.";
         assert_eq!(lines(text), ["Modes:", "- `A` does one thing", "  and goes on.", "10. ten", "    more", "", "After."]);
+    }
+
+    #[test]
+    fn a_marker_with_spaces_after_it_sets_the_indentation_and_tabs_become_spaces() {
+        let text = "**Notes:**\n*   first\nmore\n1.  one\nagain\n| a\t| b |";
+        assert_eq!(lines(text), ["**Notes:**", "*   first", "    more", "1.  one", "    again", "    | a    | b |"]);
     }
 
     #[test]

@@ -139,11 +139,11 @@ fn prune_components(raw: &mut Value) {
             collect_refs(value, &mut queue);
         }
     }
-    let components = raw.get("components").cloned().unwrap_or(Value::Null);
+    let components = raw.get("components");
     while let Some((kind, name)) = queue.pop() {
         let Some(kind) = PRUNED.iter().copied().find(|pruned| *pruned == kind) else { continue };
         if reached.entry(kind).or_default().insert(name.clone()) {
-            if let Some(value) = components.get(kind).and_then(|entries| entries.get(&name)) {
+            if let Some(value) = components.and_then(|c| c.get(kind)).and_then(|entries| entries.get(&name)) {
                 collect_refs(value, &mut queue);
             }
         }
