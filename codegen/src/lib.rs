@@ -102,13 +102,15 @@ impl Generated {
         for orphan in self.orphans(root)? {
             std::fs::remove_file(root.join(orphan))?;
         }
+        let folders: std::collections::BTreeSet<PathBuf> =
+            self.files.keys().filter_map(|path| root.join(path).parent().map(Path::to_path_buf)).collect();
+        for folder in folders {
+            std::fs::create_dir_all(folder)?;
+        }
         for (path, content) in &self.files {
             let target = root.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
             // Unchanged files are left alone so their timestamps do not trigger rebuilds.
-            if std::fs::read_to_string(&target).ok().as_deref() != Some(content.as_str()) {
+            if std::fs::read(&target).ok().as_deref() != Some(content.as_bytes()) {
                 std::fs::write(&target, content)?;
             }
         }
