@@ -52,8 +52,7 @@ pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document,
     }
     remove_callbacks(&mut raw);
     let warnings = select::apply(&mut raw, selection)
-        .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))?
-        .0;
+        .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))?;
     let api = typed(path, &raw, &raw)?;
     Ok(Document { path: path.to_path_buf(), api, raw, warnings })
 }

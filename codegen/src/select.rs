@@ -16,16 +16,14 @@ pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options"
 /// (`securitySchemes` are named from `security`, not referenced, and stay.)
 const PRUNED: [&str; 6] = ["schemas", "parameters", "responses", "requestBodies", "headers", "examples"];
 
-/// What the selection did not match in the document (a tag or `operationId` it names that no operation
-/// has), to warn about: after a spec bump, a name that disappeared is worth a look, not a failure.
-pub(crate) struct Unmatched(pub Vec<Diagnostic>);
-
 /// Removes the operations `selection` leaves out, then every component no remaining operation reaches.
 ///
-/// Returns the warnings about names that matched nothing, or an error when no operation is left.
-pub(crate) fn apply(raw: &mut Value, selection: &Selection) -> Result<Unmatched, String> {
+/// Returns a warning for each name of the selection that matches nothing (a tag or `operationId` no
+/// operation has: after a spec bump, a name that disappeared is worth a look, not a failure), or an error
+/// when no operation is left.
+pub(crate) fn apply(raw: &mut Value, selection: &Selection) -> Result<Vec<Diagnostic>, String> {
     if selection.is_everything() {
-        return Ok(Unmatched(Vec::new()));
+        return Ok(Vec::new());
     }
     let mut seen = Seen::default();
     let mut kept = 0;
@@ -49,7 +47,7 @@ pub(crate) fn apply(raw: &mut Value, selection: &Selection) -> Result<Unmatched,
         return Err("the selection in the settings leaves no operation to generate".to_owned());
     }
     prune_components(raw);
-    Ok(Unmatched(seen.unmatched(selection)))
+    Ok(seen.unmatched(selection))
 }
 
 /// Whether `selection` keeps the operation with these facts.
@@ -267,7 +265,7 @@ mod tests {
     fn tags_keep_their_operations_and_what_they_reach() {
         let mut raw = spec();
         let unmatched = apply(&mut raw, &selection("tags = [\"Audit\"]")).unwrap();
-        assert!(unmatched.0.is_empty());
+        assert!(unmatched.is_empty());
         assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query"]);
         assert_eq!(keys(&raw, "/components/schemas"), ["Query", "Filter", "Page", "A", "B"]);
         assert_eq!(keys(&raw, "/components/requestBodies"), ["Query"]);
@@ -300,7 +298,7 @@ mod tests {
     fn names_that_match_nothing_are_warnings_and_an_empty_selection_an_error() {
         let mut raw = spec();
         let unmatched = apply(&mut raw, &selection("tags = [\"Audit\", \"Audits\"]\nexclude-operations = [\"nope\"]")).unwrap();
-        let messages: Vec<String> = unmatched.0.iter().map(ToString::to_string).collect();
+        let messages: Vec<String> = unmatched.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,
             [
