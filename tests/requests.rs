@@ -703,3 +703,49 @@ async fn base_url_path_prefix_is_kept() {
         assert_get(&only_request(&server).await, "/proxy/genesys/api/v2/audits/query/servicemapping");
     }
 }
+
+/// The whole text of the decode error for each of a few bad bodies, pinned: how the client decodes (one
+/// pass first, then a second for the path only when the first fails) must not change what users read.
+#[tokio::test]
+async fn decode_error_texts_are_pinned() {
+    let cases = [
+        (
+            r#"{"id": "x", "pageSize": "ten", "entities": []}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `pageSize`: invalid type: string "ten", expected i32 at line 1 column 29 (near "{\"id\": \"x\", \"pageSize\": \"ten\", \"entities\": []}")"#,
+        ),
+        (
+            r#"{"entities": [{"id": "a1", "level": 7}]}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `entities[0].level`: invalid type: integer `7`, expected a string at line 1 column 37 (near "{\"entities\": [{\"id\": \"a1\", \"level\": 7}]}")"#,
+        ),
+        (
+            r#"{"entities": [{"id": "a1", "id": "a2"}]}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `entities[0]`: duplicate field `id` at line 1 column 31 (near "{\"entities\": [{\"id\": \"a1\", \"id\": \"a2\"}]}")"#,
+        ),
+        (
+            r#"{"entities": [{"id": "a1", "message": {"messageParams": {"name": 1}}}]}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `entities[0].message.messageParams.name`: invalid type: integer `1`, expected a string at line 1 column 66 (near ", \"message\": {\"messageParams\": {\"name\": 1}}}]}")"#,
+        ),
+        (
+            r#"{"entities": [{"id": "a1", "unknownMember": {"a": [1, 2}}]}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `entities[0].unknownMember.a`: expected `,` or `]` at line 1 column 56 (near "\"id\": \"a1\", \"unknownMember\": {\"a\": [1, 2}}]}")"#,
+        ),
+        (
+            r#"{"id": "x"} {"id": "y"}"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `.`: trailing characters at line 1 column 13 (near "{\"id\": \"x\"} {\"id\": \"y\"}")"#,
+        ),
+        (
+            r#"[{"id": "x"}]"#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `.`: invalid type: sequence, expected struct AuditQueryExecutionResultsResponse at line 1 column 0 (near "[{\"id\": \"x\"}]")"#,
+        ),
+        (
+            r#""#,
+            r#"getAuditsQueryTransactionIdResults: cannot decode the 200 response at `.`: EOF while parsing a value at line 1 column 0 (near "")"#,
+        ),
+    ];
+    let mut texts = Vec::new();
+    for (body, _) in cases {
+        texts.push(results_decode_error(body).await.to_string());
+    }
+    let expected: Vec<&str> = cases.iter().map(|(_, text)| *text).collect();
+    assert_eq!(texts, expected);
+}

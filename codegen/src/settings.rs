@@ -34,6 +34,9 @@ pub struct Settings {
     /// The generated crate's Cargo features.
     #[serde(default)]
     pub features: Features,
+    /// How model types are generated.
+    #[serde(default)]
+    pub models: ModelSettings,
     /// The file these settings came from, for diagnostics.
     #[serde(skip)]
     pub path: PathBuf,
@@ -86,6 +89,27 @@ pub struct Features {
     /// and a type when any operation that uses it does.
     #[serde(default)]
     pub per_tag: bool,
+}
+
+/// How model types are generated.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModelSettings {
+    /// Whether a struct keeps the members that its schema does not declare (on by default), so that
+    /// re-encoding a value loses nothing. Off, they are dropped while decoding, as closed types do: only
+    /// `cargo xtask bench-decode` turns it off, to measure what keeping them costs.
+    #[serde(default = "yes")]
+    pub keep_unknown_members: bool,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        Self { keep_unknown_members: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Retry hints.
@@ -229,6 +253,7 @@ impl Settings {
             regions: Vec::new(),
             select: Selection::default(),
             features: Features::default(),
+            models: ModelSettings::default(),
             path: PathBuf::from("(default settings)"),
         }
     }

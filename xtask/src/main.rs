@@ -2,7 +2,9 @@
 
 mod bench;
 mod bench_codegen;
+mod bench_decode;
 mod bump;
+mod page_server;
 mod semver;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +35,9 @@ usage:
                                                and `cargo check` of the platform crate, in release mode
   cargo xtask bench-export [--entries 10000,100000]
                                                export through the results stream from a local server:
-                                               entries per second and peak memory, in release mode";
+                                               entries per second and peak memory, in release mode
+  cargo xtask bench-decode [--quick]           a results page decoded and encoded through the client, beside
+                                               serde_json::Value and a closed baseline: MB/s and ratios";
 
 /// The generator settings, relative to the workspace root.
 const SETTINGS: &str = "spec/codegen.toml";
@@ -60,6 +64,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some((task, rest)) if task == "bench-codegen" => bench_codegen::run(rest),
         Some((task, rest)) if task == "bench-codegen-child" => bench_codegen::child(rest),
         Some((task, rest)) if task == "bench-export" => bench::run(rest),
+        Some((task, rest)) if task == "bench-decode" => bench_decode::run(rest),
         Some((task, rest)) if task == "bench-export-child" => bench::child(rest),
         Some((task, _)) if task == "help" || task == "--help" || task == "-h" => {
             println!("{USAGE}");

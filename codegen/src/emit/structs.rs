@@ -1,9 +1,11 @@
 //! A struct: serde derives with wire names, optional fields that are never sent as `null`, a map that keeps
-//! undeclared members, a constructor from the required fields and `with_` setters for the rest.
+//! undeclared members (encoded by `flatten`, decoded by [`struct_decode`]'s visitor), a constructor from the
+//! required fields and `with_` setters for the rest.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::struct_decode;
 use super::tokens::{argument, doc_attrs, ident, type_path};
 use crate::model::{Field, Struct, TypeDef};
 
@@ -11,7 +13,12 @@ pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(&def.docs);
     let default = strukt.all_optional().then(|| quote!(::std::default::Default,));
-    let fields = strukt.fields.iter().map(field);
+    // A struct that keeps undeclared members decodes through a visitor of its own; the rest derive it.
+    let (decode, derive, deserialize) = match &strukt.additional {
+        Some((kept, _)) => (Decode::Visitor, TokenStream::new(), struct_decode::emit(def, strukt, kept)),
+        None => (Decode::Derived, quote!(, ::serde::Deserialize), TokenStream::new()),
+    };
+    let fields = strukt.fields.iter().map(|f| field(f, decode));
     let additional = strukt.additional.as_ref().map(|(field_name, ty)| {
         let field_name = ident(field_name);
         let ty = type_path(ty);
@@ -26,7 +33,7 @@ pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
     let setters = strukt.fields.iter().filter(|f| !f.required).map(setter);
     quote! {
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize #derive)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -37,6 +44,8 @@ pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
             #constructor
             #(#setters)*
         }
+
+        #deserialize
     }
 }
 
@@ -49,15 +58,26 @@ fn field_type(field: &Field) -> TokenStream {
     if field.required && !field.nullable { ty } else { quote!(::std::option::Option<#ty>) }
 }
 
-fn field(field: &Field) -> TokenStream {
+/// How a struct is decoded.
+#[derive(Clone, Copy)]
+enum Decode {
+    /// By serde's derive, which the field attributes steer.
+    Derived,
+    /// By a visitor of its own ([`struct_decode`]); the field attributes steer encoding only.
+    Visitor,
+}
+
+fn field(field: &Field, decode: Decode) -> TokenStream {
     let docs = doc_attrs(&field.docs);
     let name = ident(&field.name);
     let wire = &field.wire_name;
     let ty = field_type(field);
-    let serde = if field.required {
-        quote!(#[serde(rename = #wire)])
-    } else {
-        quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+    let serde = match (field.required, decode) {
+        (true, _) => quote!(#[serde(rename = #wire)]),
+        (false, Decode::Derived) => {
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+        }
+        (false, Decode::Visitor) => quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")]),
     };
     quote! {
         #docs

@@ -207,7 +207,7 @@ pub struct Variant {
 /// either.
 pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> {
     let mut sink = Sink::new(&doc.path);
-    let mut types = types::TypeBuilder::new(doc);
+    let mut types = types::TypeBuilder::new(doc, settings.models.keep_unknown_members);
     types.components(&mut sink);
     let (mut operations, error_body) = operations::build(doc, &mut types, &mut sink);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));

@@ -29,6 +29,8 @@ pub(super) struct TypeBuilder<'a> {
     /// Schemas a `$ref` finds elsewhere in the document (`#/components/enums/X`), by reference, to Rust name.
     elsewhere: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
+    /// Whether structs keep members their schema does not declare (the settings' `keep-unknown-members`).
+    keep_unknown: bool,
 }
 
 /// The members of an object: its own properties, or those of every member of an `allOf`, merged.
@@ -43,9 +45,10 @@ pub(super) struct ObjectParts {
 }
 
 impl<'a> TypeBuilder<'a> {
-    pub(super) fn new(doc: &'a Document) -> Self {
+    pub(super) fn new(doc: &'a Document, keep_unknown: bool) -> Self {
         Self {
             doc,
+            keep_unknown,
             names: super::models_namespace(),
             components: BTreeMap::new(),
             elsewhere: BTreeMap::new(),
@@ -318,6 +321,7 @@ impl<'a> TypeBuilder<'a> {
         let hint = format!("{owner}Value");
         let additional = parts.additional.as_ref().map(|(additional, at)| (additional, at.clone()));
         let additional = match additional {
+            None | Some((AdditionalProperties::Any(true), _)) if !self.keep_unknown => None,
             None => Some(Type::Json),
             Some((additional, at)) => self.additional_type(Some(additional), &at, &hint, sink),
         };

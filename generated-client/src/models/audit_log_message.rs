@@ -4,145 +4,95 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditLogMessage {
     /// Id of the audit message.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Home Organization Id associated with this audit message.
     #[serde(
         rename = "userHomeOrgId",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_home_org_id: ::std::option::Option<::std::string::String>,
     /// User associated with this audit message.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "user", skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Client associated with this audit message.
-    #[serde(
-        rename = "client",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "client", skip_serializing_if = "::std::option::Option::is_none")]
     pub client: ::std::option::Option<crate::models::AddressableEntityRef>,
     /// List of IP addresses of systems that originated or handled the request.
-    #[serde(
-        rename = "remoteIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "remoteIp", skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the service that logged this audit message.
     #[serde(
         rename = "serviceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Level of this audit message, USER or SYSTEM.
-    #[serde(
-        rename = "level",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "level", skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::models::AuditLogMessageLevel>,
     /// Date and time of when the audit message was logged. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     #[serde(
         rename = "eventDate",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub event_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Message describing the event being audited.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::models::MessageInfo>,
     /// Action that took place.
-    #[serde(
-        rename = "action",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "action", skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// Entity that was impacted.
-    #[serde(
-        rename = "entity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entity", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Type of the entity that was impacted.
     #[serde(
         rename = "entityType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_type: ::std::option::Option<::std::string::String>,
     /// Status of the event being audited
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AuditLogMessageStatus>,
     /// Name of the application used to perform the audit's action
     #[serde(
         rename = "application",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub application: ::std::option::Option<::std::string::String>,
     /// Id and action of the audit initiating the transaction
     #[serde(
         rename = "initiatingAction",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub initiating_action: ::std::option::Option<crate::models::InitiatingAction>,
     /// Whether the current audit is the initiator of the transaction
     #[serde(
         rename = "transactionInitiator",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transaction_initiator: ::std::option::Option<bool>,
     /// List of properties that were changed and changes made to those properties.
     #[serde(
         rename = "propertyChanges",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub property_changes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PropertyChange>,
     >,
     /// Additional context for this message.
-    #[serde(
-        rename = "context",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "context", skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// List of entities that were changed and changes made to those entities.
     #[serde(
         rename = "entityChanges",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_changes: ::std::option::Option<
@@ -405,5 +355,172 @@ impl AuditLogMessage {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::AuditLogMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditLogMessage;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditLogMessage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut user_home_org_id = ::std::option::Option::None;
+                let mut user = ::std::option::Option::None;
+                let mut client = ::std::option::Option::None;
+                let mut remote_ip = ::std::option::Option::None;
+                let mut service_name = ::std::option::Option::None;
+                let mut level = ::std::option::Option::None;
+                let mut event_date = ::std::option::Option::None;
+                let mut message = ::std::option::Option::None;
+                let mut action = ::std::option::Option::None;
+                let mut entity = ::std::option::Option::None;
+                let mut entity_type = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut application = ::std::option::Option::None;
+                let mut initiating_action = ::std::option::Option::None;
+                let mut transaction_initiator = ::std::option::Option::None;
+                let mut property_changes = ::std::option::Option::None;
+                let mut context = ::std::option::Option::None;
+                let mut entity_changes = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
+                        "userHomeOrgId" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut user_home_org_id,
+                                "userHomeOrgId",
+                            )?
+                        }
+                        "user" => crate::runtime::member(&mut map, &mut user, "user")?,
+                        "client" => {
+                            crate::runtime::member(&mut map, &mut client, "client")?
+                        }
+                        "remoteIp" => {
+                            crate::runtime::member(&mut map, &mut remote_ip, "remoteIp")?
+                        }
+                        "serviceName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut service_name,
+                                "serviceName",
+                            )?
+                        }
+                        "level" => crate::runtime::member(&mut map, &mut level, "level")?,
+                        "eventDate" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut event_date,
+                                "eventDate",
+                            )?
+                        }
+                        "message" => {
+                            crate::runtime::member(&mut map, &mut message, "message")?
+                        }
+                        "action" => {
+                            crate::runtime::member(&mut map, &mut action, "action")?
+                        }
+                        "entity" => {
+                            crate::runtime::member(&mut map, &mut entity, "entity")?
+                        }
+                        "entityType" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_type,
+                                "entityType",
+                            )?
+                        }
+                        "status" => {
+                            crate::runtime::member(&mut map, &mut status, "status")?
+                        }
+                        "application" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut application,
+                                "application",
+                            )?
+                        }
+                        "initiatingAction" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut initiating_action,
+                                "initiatingAction",
+                            )?
+                        }
+                        "transactionInitiator" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut transaction_initiator,
+                                "transactionInitiator",
+                            )?
+                        }
+                        "propertyChanges" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut property_changes,
+                                "propertyChanges",
+                            )?
+                        }
+                        "context" => {
+                            crate::runtime::member(&mut map, &mut context, "context")?
+                        }
+                        "entityChanges" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_changes,
+                                "entityChanges",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogMessage {
+                    id: crate::runtime::optional(id),
+                    user_home_org_id: crate::runtime::optional(user_home_org_id),
+                    user: crate::runtime::optional(user),
+                    client: crate::runtime::optional(client),
+                    remote_ip: crate::runtime::optional(remote_ip),
+                    service_name: crate::runtime::optional(service_name),
+                    level: crate::runtime::optional(level),
+                    event_date: crate::runtime::optional(event_date),
+                    message: crate::runtime::optional(message),
+                    action: crate::runtime::optional(action),
+                    entity: crate::runtime::optional(entity),
+                    entity_type: crate::runtime::optional(entity_type),
+                    status: crate::runtime::optional(status),
+                    application: crate::runtime::optional(application),
+                    initiating_action: crate::runtime::optional(initiating_action),
+                    transaction_initiator: crate::runtime::optional(
+                        transaction_initiator,
+                    ),
+                    property_changes: crate::runtime::optional(property_changes),
+                    context: crate::runtime::optional(context),
+                    entity_changes: crate::runtime::optional(entity_changes),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -4,61 +4,38 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditQueryExecutionStatusResponse {
     /// Id of the audit query execution request.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Status of the audit query execution request.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "state", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         crate::models::AuditQueryExecutionStatusResponseState,
     >,
     /// Start date and time of the audit query execution. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     #[serde(
         rename = "startDate",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Interval for the audit query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
-    #[serde(
-        rename = "interval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "interval", skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
     /// Service name for the audit query.
     #[serde(
         rename = "serviceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Filters for the audit query.
-    #[serde(
-        rename = "filters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the audit query.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -169,5 +146,83 @@ impl AuditQueryExecutionStatusResponse {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for crate::models::AuditQueryExecutionStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditQueryExecutionStatusResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditQueryExecutionStatusResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut state = ::std::option::Option::None;
+                let mut start_date = ::std::option::Option::None;
+                let mut interval = ::std::option::Option::None;
+                let mut service_name = ::std::option::Option::None;
+                let mut filters = ::std::option::Option::None;
+                let mut sort = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
+                        "state" => crate::runtime::member(&mut map, &mut state, "state")?,
+                        "startDate" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut start_date,
+                                "startDate",
+                            )?
+                        }
+                        "interval" => {
+                            crate::runtime::member(&mut map, &mut interval, "interval")?
+                        }
+                        "serviceName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut service_name,
+                                "serviceName",
+                            )?
+                        }
+                        "filters" => {
+                            crate::runtime::member(&mut map, &mut filters, "filters")?
+                        }
+                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditQueryExecutionStatusResponse {
+                    id: crate::runtime::optional(id),
+                    state: crate::runtime::optional(state),
+                    start_date: crate::runtime::optional(start_date),
+                    interval: crate::runtime::optional(interval),
+                    service_name: crate::runtime::optional(service_name),
+                    filters: crate::runtime::optional(filters),
+                    sort: crate::runtime::optional(sort),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

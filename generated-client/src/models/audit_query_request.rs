@@ -3,8 +3,7 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditQueryRequest {
@@ -14,23 +13,14 @@ pub struct AuditQueryRequest {
     /// Name of the service to query audits for.
     #[serde(
         rename = "serviceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Additional filters for the query.
-    #[serde(
-        rename = "filters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the query.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -92,5 +82,67 @@ impl AuditQueryRequest {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::AuditQueryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditQueryRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditQueryRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut interval = ::std::option::Option::None;
+                let mut service_name = ::std::option::Option::None;
+                let mut filters = ::std::option::Option::None;
+                let mut sort = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "interval" => {
+                            crate::runtime::member(&mut map, &mut interval, "interval")?
+                        }
+                        "serviceName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut service_name,
+                                "serviceName",
+                            )?
+                        }
+                        "filters" => {
+                            crate::runtime::member(&mut map, &mut filters, "filters")?
+                        }
+                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditQueryRequest {
+                    interval: crate::runtime::required(interval, "interval")?,
+                    service_name: crate::runtime::optional(service_name),
+                    filters: crate::runtime::optional(filters),
+                    sort: crate::runtime::optional(sort),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

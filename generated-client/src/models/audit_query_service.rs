@@ -4,24 +4,15 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditQueryService {
     /// Name of the Service
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// List of Entities
-    #[serde(
-        rename = "entities",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<
         ::std::vec::Vec<crate::models::AuditQueryEntity>,
     >,
@@ -68,5 +59,53 @@ impl AuditQueryService {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::AuditQueryService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditQueryService;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditQueryService")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut entities = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name2) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name2.as_str() {
+                        "name" => crate::runtime::member(&mut map, &mut name, "name")?,
+                        "entities" => {
+                            crate::runtime::member(&mut map, &mut entities, "entities")?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name2,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditQueryService {
+                    name: crate::runtime::optional(name),
+                    entities: crate::runtime::optional(entities),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -3,8 +3,7 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditQuerySort {
@@ -34,5 +33,57 @@ impl AuditQuerySort {
             sort_order: sort_order.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::AuditQuerySort {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditQuerySort;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditQuerySort")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut sort_order = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name2) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name2.as_str() {
+                        "name" => crate::runtime::member(&mut map, &mut name, "name")?,
+                        "sortOrder" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut sort_order,
+                                "sortOrder",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name2,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditQuerySort {
+                    name: crate::runtime::required(name, "name")?,
+                    sort_order: crate::runtime::required(sort_order, "sortOrder")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

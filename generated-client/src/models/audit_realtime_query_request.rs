@@ -3,8 +3,7 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryRequest {
@@ -14,37 +13,23 @@ pub struct AuditRealtimeQueryRequest {
     /// Name of the service to query audits for.
     #[serde(
         rename = "serviceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Additional filters for the query.
-    #[serde(
-        rename = "filters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the query.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Page number
     #[serde(
         rename = "pageNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub page_number: ::std::option::Option<i32>,
     /// Page size
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -124,5 +109,81 @@ impl AuditRealtimeQueryRequest {
     pub fn with_page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::AuditRealtimeQueryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditRealtimeQueryRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditRealtimeQueryRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut interval = ::std::option::Option::None;
+                let mut service_name = ::std::option::Option::None;
+                let mut filters = ::std::option::Option::None;
+                let mut sort = ::std::option::Option::None;
+                let mut page_number = ::std::option::Option::None;
+                let mut page_size = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "interval" => {
+                            crate::runtime::member(&mut map, &mut interval, "interval")?
+                        }
+                        "serviceName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut service_name,
+                                "serviceName",
+                            )?
+                        }
+                        "filters" => {
+                            crate::runtime::member(&mut map, &mut filters, "filters")?
+                        }
+                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
+                        "pageNumber" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut page_number,
+                                "pageNumber",
+                            )?
+                        }
+                        "pageSize" => {
+                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditRealtimeQueryRequest {
+                    interval: crate::runtime::required(interval, "interval")?,
+                    service_name: crate::runtime::optional(service_name),
+                    filters: crate::runtime::optional(filters),
+                    sort: crate::runtime::optional(sort),
+                    page_number: crate::runtime::optional(page_number),
+                    page_size: crate::runtime::optional(page_size),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

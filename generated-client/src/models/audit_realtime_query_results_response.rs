@@ -4,38 +4,23 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryResultsResponse {
-    #[serde(
-        rename = "entities",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     #[serde(
         rename = "pageNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub page_number: ::std::option::Option<i32>,
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "total", skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
     #[serde(
         rename = "pageCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub page_count: ::std::option::Option<i32>,
@@ -96,5 +81,77 @@ impl AuditRealtimeQueryResultsResponse {
     pub fn with_page_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_count = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for crate::models::AuditRealtimeQueryResultsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AuditRealtimeQueryResultsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AuditRealtimeQueryResultsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut entities = ::std::option::Option::None;
+                let mut page_size = ::std::option::Option::None;
+                let mut page_number = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut page_count = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "entities" => {
+                            crate::runtime::member(&mut map, &mut entities, "entities")?
+                        }
+                        "pageSize" => {
+                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
+                        }
+                        "pageNumber" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut page_number,
+                                "pageNumber",
+                            )?
+                        }
+                        "total" => crate::runtime::member(&mut map, &mut total, "total")?,
+                        "pageCount" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut page_count,
+                                "pageCount",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditRealtimeQueryResultsResponse {
+                    entities: crate::runtime::optional(entities),
+                    page_size: crate::runtime::optional(page_size),
+                    page_number: crate::runtime::optional(page_number),
+                    total: crate::runtime::optional(total),
+                    page_count: crate::runtime::optional(page_count),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

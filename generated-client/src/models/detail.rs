@@ -4,32 +4,24 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct Detail {
     #[serde(
         rename = "errorCode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "fieldName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub field_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "entityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "entityName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_name: ::std::option::Option<::std::string::String>,
@@ -88,5 +80,77 @@ impl Detail {
     ) -> Self {
         self.entity_name = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Detail;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Detail")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut error_code = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut entity_id = ::std::option::Option::None;
+                let mut entity_name = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "errorCode" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut error_code,
+                                "errorCode",
+                            )?
+                        }
+                        "fieldName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut field_name,
+                                "fieldName",
+                            )?
+                        }
+                        "entityId" => {
+                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
+                        }
+                        "entityName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_name,
+                                "entityName",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Detail {
+                    error_code: crate::runtime::optional(error_code),
+                    field_name: crate::runtime::optional(field_name),
+                    entity_id: crate::runtime::optional(entity_id),
+                    entity_name: crate::runtime::optional(entity_name),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -4,28 +4,15 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct DomainEntityRef {
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "selfUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "selfUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_uri: ::std::option::Option<::std::string::String>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -72,5 +59,56 @@ impl DomainEntityRef {
     ) -> Self {
         self.self_uri = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::DomainEntityRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainEntityRef;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct DomainEntityRef")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_uri = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name2) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name2.as_str() {
+                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
+                        "name" => crate::runtime::member(&mut map, &mut name, "name")?,
+                        "selfUri" => {
+                            crate::runtime::member(&mut map, &mut self_uri, "selfUri")?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name2,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::DomainEntityRef {
+                    id: crate::runtime::optional(id),
+                    name: crate::runtime::optional(name),
+                    self_uri: crate::runtime::optional(self_uri),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -4,43 +4,34 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct EntityChange {
     /// Id of the entity that was changed
-    #[serde(
-        rename = "entityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
     /// Name of the entity that was changed
     #[serde(
         rename = "entityName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_name: ::std::option::Option<::std::string::String>,
     /// Type of the entity that was changed
     #[serde(
         rename = "entityType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_type: ::std::option::Option<::std::string::String>,
     /// Previous values for the entity.
     #[serde(
         rename = "oldValues",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub old_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// New values for the entity.
     #[serde(
         rename = "newValues",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub new_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -127,5 +118,86 @@ impl EntityChange {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::EntityChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EntityChange;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct EntityChange")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut entity_id = ::std::option::Option::None;
+                let mut entity_name = ::std::option::Option::None;
+                let mut entity_type = ::std::option::Option::None;
+                let mut old_values = ::std::option::Option::None;
+                let mut new_values = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "entityId" => {
+                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
+                        }
+                        "entityName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_name,
+                                "entityName",
+                            )?
+                        }
+                        "entityType" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_type,
+                                "entityType",
+                            )?
+                        }
+                        "oldValues" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut old_values,
+                                "oldValues",
+                            )?
+                        }
+                        "newValues" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut new_values,
+                                "newValues",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::EntityChange {
+                    entity_id: crate::runtime::optional(entity_id),
+                    entity_name: crate::runtime::optional(entity_name),
+                    entity_type: crate::runtime::optional(entity_type),
+                    old_values: crate::runtime::optional(old_values),
+                    new_values: crate::runtime::optional(new_values),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

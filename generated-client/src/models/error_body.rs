@@ -4,50 +4,30 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct ErrorBody {
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "code", skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
-    #[serde(
-        rename = "entityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "entityName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entity_name: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "messageWithParams",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message_with_params: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "messageParams",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message_params: ::std::option::Option<
@@ -55,27 +35,14 @@ pub struct ErrorBody {
     >,
     #[serde(
         rename = "contextId",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub context_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "details", skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::vec::Vec<crate::models::Detail>>,
-    #[serde(
-        rename = "errors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "errors", skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorBody>>,
-    #[serde(
-        rename = "limit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<crate::models::Limit>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -209,5 +176,112 @@ impl ErrorBody {
     ) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::ErrorBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ErrorBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ErrorBody")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut message = ::std::option::Option::None;
+                let mut code = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut entity_id = ::std::option::Option::None;
+                let mut entity_name = ::std::option::Option::None;
+                let mut message_with_params = ::std::option::Option::None;
+                let mut message_params = ::std::option::Option::None;
+                let mut context_id = ::std::option::Option::None;
+                let mut details = ::std::option::Option::None;
+                let mut errors = ::std::option::Option::None;
+                let mut limit = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "message" => {
+                            crate::runtime::member(&mut map, &mut message, "message")?
+                        }
+                        "code" => crate::runtime::member(&mut map, &mut code, "code")?,
+                        "status" => {
+                            crate::runtime::member(&mut map, &mut status, "status")?
+                        }
+                        "entityId" => {
+                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
+                        }
+                        "entityName" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut entity_name,
+                                "entityName",
+                            )?
+                        }
+                        "messageWithParams" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut message_with_params,
+                                "messageWithParams",
+                            )?
+                        }
+                        "messageParams" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut message_params,
+                                "messageParams",
+                            )?
+                        }
+                        "contextId" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut context_id,
+                                "contextId",
+                            )?
+                        }
+                        "details" => {
+                            crate::runtime::member(&mut map, &mut details, "details")?
+                        }
+                        "errors" => {
+                            crate::runtime::member(&mut map, &mut errors, "errors")?
+                        }
+                        "limit" => crate::runtime::member(&mut map, &mut limit, "limit")?,
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ErrorBody {
+                    message: crate::runtime::optional(message),
+                    code: crate::runtime::optional(code),
+                    status: crate::runtime::optional(status),
+                    entity_id: crate::runtime::optional(entity_id),
+                    entity_name: crate::runtime::optional(entity_name),
+                    message_with_params: crate::runtime::optional(message_with_params),
+                    message_params: crate::runtime::optional(message_params),
+                    context_id: crate::runtime::optional(context_id),
+                    details: crate::runtime::optional(details),
+                    errors: crate::runtime::optional(errors),
+                    limit: crate::runtime::optional(limit),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -4,22 +4,19 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct InitiatingAction {
     /// Id of the audit initiating the transaction
     #[serde(
         rename = "transactionId",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
     /// Action of the audit initiating the transaction
     #[serde(
         rename = "actionContext",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub action_context: ::std::option::Option<::std::string::String>,
@@ -62,5 +59,63 @@ impl InitiatingAction {
     ) -> Self {
         self.action_context = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::InitiatingAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InitiatingAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct InitiatingAction")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut transaction_id = ::std::option::Option::None;
+                let mut action_context = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "transactionId" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut transaction_id,
+                                "transactionId",
+                            )?
+                        }
+                        "actionContext" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut action_context,
+                                "actionContext",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::InitiatingAction {
+                    transaction_id: crate::runtime::optional(transaction_id),
+                    action_context: crate::runtime::optional(action_context),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -4,29 +4,22 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[non_exhaustive]
 pub struct PropertyChange {
     /// The property that was changed
-    #[serde(
-        rename = "property",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "property", skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<::std::string::String>,
     /// Previous values for the property.
     #[serde(
         rename = "oldValues",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub old_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// New values for the property.
     #[serde(
         rename = "newValues",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub new_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -89,5 +82,68 @@ impl PropertyChange {
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for crate::models::PropertyChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PropertyChange;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PropertyChange")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut property = ::std::option::Option::None;
+                let mut old_values = ::std::option::Option::None;
+                let mut new_values = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(name) = map
+                    .next_key::<crate::runtime::MemberName<'de>>()?
+                {
+                    match name.as_str() {
+                        "property" => {
+                            crate::runtime::member(&mut map, &mut property, "property")?
+                        }
+                        "oldValues" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut old_values,
+                                "oldValues",
+                            )?
+                        }
+                        "newValues" => {
+                            crate::runtime::member(
+                                &mut map,
+                                &mut new_values,
+                                "newValues",
+                            )?
+                        }
+                        _ => {
+                            crate::runtime::unknown_member(
+                                &mut map,
+                                &mut additional_properties,
+                                name,
+                            )?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PropertyChange {
+                    property: crate::runtime::optional(property),
+                    old_values: crate::runtime::optional(old_values),
+                    new_values: crate::runtime::optional(new_values),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
