@@ -21,13 +21,18 @@ const OK_RESPONSE: &str = "responses: {'200': {description: ok}}";
 
 #[test]
 fn operation_without_an_id_is_a_warning_not_an_error() {
-    let text = format!("{HEAD}paths:\n  /api/v2/audits/{{id}}:\n    post:\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      {OK_RESPONSE}\n");
+    let text = format!(
+        "{HEAD}paths:\n  /api/v2/audits/{{id}}:\n    post:\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      {OK_RESPONSE}\n"
+    );
     let spec = Path::new("ok.yaml");
-    let generated = genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone).unwrap();
+    let generated =
+        genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone).unwrap();
     let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         warnings,
-        ["ok.yaml#/paths/~1api~1v2~1audits~1{id}/post: operation has no operationId: named `post_api_v2_audits_by_id` from its method and path"]
+        [
+            "ok.yaml#/paths/~1api~1v2~1audits~1{id}/post: operation has no operationId: named `post_api_v2_audits_by_id` from its method and path"
+        ]
     );
     assert!(generated.files.contains_key("src/operations/post_api_v2_audits_by_id.rs"), "{:?}", generated.files.keys());
 }
@@ -37,7 +42,9 @@ fn dangling_schema_reference() {
     let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n";
     assert_eq!(
         errors(body),
-        ["bad.yaml#/components/schemas/A/properties/b: reference \"#/components/schemas/Missing\" names no schema in components/schemas"]
+        [
+            "bad.yaml#/components/schemas/A/properties/b: reference \"#/components/schemas/Missing\" names no schema in components/schemas"
+        ]
     );
 }
 
@@ -46,7 +53,9 @@ fn all_of_members_that_disagree_on_a_property_name_both_places() {
     let body = "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - {type: object, properties: {x: {type: integer}}}\n";
     assert_eq!(
         errors(body),
-        ["bad.yaml#/components/schemas/B/allOf/1/properties/x: `allOf` members disagree on property \"x\": a number here, a string at #/components/schemas/A/properties/x"]
+        [
+            "bad.yaml#/components/schemas/B/allOf/1/properties/x: `allOf` members disagree on property \"x\": a number here, a string at #/components/schemas/A/properties/x"
+        ]
     );
 }
 
@@ -55,7 +64,9 @@ fn all_of_member_that_is_not_an_object() {
     let body = "paths: {}\ncomponents:\n  schemas:\n    B:\n      allOf:\n        - {type: object, properties: {x: {type: string}}}\n        - {type: string}\n";
     assert_eq!(
         errors(body),
-        ["bad.yaml#/components/schemas/B/allOf/1: an `allOf` member must be an object: its properties are merged into one struct"]
+        [
+            "bad.yaml#/components/schemas/B/allOf/1: an `allOf` member must be an object: its properties are merged into one struct"
+        ]
     );
 }
 
@@ -72,7 +83,9 @@ fn form_body_that_is_not_an_object() {
     );
     assert_eq!(
         errors(&body),
-        ["bad.yaml#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema: a form body must be an object: its properties are the form's fields"]
+        [
+            "bad.yaml#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema: a form body must be an object: its properties are the form's fields"
+        ]
     );
 }
 
@@ -81,7 +94,9 @@ fn multipart_response() {
     let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {multipart/form-data: {schema: {type: object}}}}}\n";
     assert_eq!(
         errors(body),
-        ["bad.yaml#/paths/~1a/get/responses/200/content/multipart~1form-data: unsupported: a multipart or form-encoded response body"]
+        [
+            "bad.yaml#/paths/~1a/get/responses/200/content/multipart~1form-data: unsupported: a multipart or form-encoded response body"
+        ]
     );
 }
 
@@ -105,7 +120,10 @@ fn wrong_shape_points_at_the_member() {
     let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: 3\n      responses: {}\n";
     let errors = errors(body);
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("bad.yaml#/paths/~1a/get/parameters: not a valid OpenAPI 3.0 document"), "{errors:?}");
+    assert!(
+        errors[0].starts_with("bad.yaml#/paths/~1a/get/parameters: not a valid OpenAPI 3.0 document"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -119,7 +137,8 @@ fn yaml_syntax_error_has_line_and_column() {
 fn other_openapi_versions_are_refused() {
     let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
     let spec = Path::new("bad.yaml");
-    let err = genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
+    let err =
+        genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
     assert_eq!(err.to_string(), "bad.yaml#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
 }
 
@@ -127,8 +146,12 @@ fn other_openapi_versions_are_refused() {
 fn openapi_3_1_constructs_that_3_0_lacks_point_at_the_keyword() {
     let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    P: {type: object, if: {required: [a]}}\n";
     let spec = Path::new("bad.yaml");
-    let err = genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
-    assert_eq!(err.to_string(), "bad.yaml#/components/schemas/P/if: unsupported OpenAPI 3.1 construct `if`: 3.0 cannot express it");
+    let err =
+        genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bad.yaml#/components/schemas/P/if: unsupported OpenAPI 3.1 construct `if`: 3.0 cannot express it"
+    );
 }
 
 #[test]
@@ -148,7 +171,8 @@ fn settings_naming_a_missing_operation_or_field_point_into_the_settings() {
     waiter.state = "status".to_owned();
     waiter.succeeded.push("Done".to_owned());
     settings.waiters.insert("postAuditsQuery".to_owned(), waiter);
-    let err = genesys_audit_codegen::generate_str(Path::new("a.yaml"), &text, &settings, Layout::Standalone).unwrap_err();
+    let err =
+        genesys_audit_codegen::generate_str(Path::new("a.yaml"), &text, &settings, Layout::Standalone).unwrap_err();
     let lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
     assert_eq!(
         lines,

@@ -16,7 +16,8 @@ async fn serve(template: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(template).mount(&server).await;
     let retry = RetryPolicy::default().max_attempts(2).initial_backoff(std::time::Duration::from_millis(1));
-    let client = Client::builder().base_url(server.uri()).access_token("t").retry(retry).build().expect("the client builds");
+    let client =
+        Client::builder().base_url(server.uri()).access_token("t").retry(retry).build().expect("the client builds");
     (server, client)
 }
 
@@ -26,7 +27,8 @@ async fn received(server: &MockServer) -> Vec<(String, Vec<u8>)> {
     requests
         .into_iter()
         .map(|r| {
-            let content_type = r.headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let content_type =
+                r.headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
             (content_type, r.body)
         })
         .collect()
@@ -57,7 +59,10 @@ async fn multipart_parts_arrive_with_names_file_names_and_types_and_a_retry_send
     assert_eq!(parts.len(), 2, "{parts:?}");
     assert_eq!(parts[0].0, ["Content-Disposition: form-data; name=\"description\""]);
     assert_eq!(parts[0].1, b"the \"logo\"");
-    assert_eq!(parts[1].0, ["Content-Disposition: form-data; name=\"file\"; filename=\"logo.png\"", "Content-Type: image/png"]);
+    assert_eq!(
+        parts[1].0,
+        ["Content-Disposition: form-data; name=\"file\"; filename=\"logo.png\"", "Content-Type: image/png"]
+    );
     assert_eq!(parts[1].1, png, "file bytes arrive as they are, CR LF and all");
 }
 
@@ -134,7 +139,11 @@ async fn text_and_bytes_responses_decode_and_text_that_is_not_utf8_is_a_decode_e
     assert_eq!(decode.path, ".");
 
     let (_server, client) = serve(ResponseTemplate::new(200).set_body_string("plain text")).await;
-    let text = client.execute::<serde_json::Value>(Request::new(Method::GET, "note")).await.unwrap().text::<serde_json::Value>();
+    let text = client
+        .execute::<serde_json::Value>(Request::new(Method::GET, "note"))
+        .await
+        .unwrap()
+        .text::<serde_json::Value>();
     assert_eq!(text.unwrap().into_inner(), "plain text");
 }
 

@@ -13,9 +13,11 @@ use audit_tests::{spec_fixture, workspace_root};
 /// The spec the copy is bumped to, relative to the workspace root.
 const NEXT_SPEC: &str = "tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml";
 /// The enum values the next spec adds to `Limit.namespace`, with their variant names.
-const ADDED_VALUES: [(&str, &str); 2] = [("analytics.insights", "AnalyticsInsights"), ("outbound.campaigns", "OutboundCampaigns")];
+const ADDED_VALUES: [(&str, &str); 2] =
+    [("analytics.insights", "AnalyticsInsights"), ("outbound.campaigns", "OutboundCampaigns")];
 /// What the workspace holds that the bump and the tests need; `target/` and pending snapshots stay behind.
-const COPIED: [&str; 8] = [".cargo", "Cargo.toml", "Cargo.lock", "spec", "codegen", "generated-client", "xtask", "tests"];
+const COPIED: [&str; 8] =
+    [".cargo", "Cargo.toml", "Cargo.lock", "spec", "codegen", "generated-client", "xtask", "tests"];
 /// The generated files the next spec changes: the crate version, the API version, the enum with new values
 /// and the struct with a new field. The enum whose values were only reordered is not among them.
 const CHANGED: [&str; 4] = ["Cargo.toml", "src/lib.rs", "src/models/detail.rs", "src/models/limit_namespace.rs"];
@@ -25,7 +27,10 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     let root = workspace_root();
     let spec = std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap();
     let reference = std::fs::read_to_string(spec_fixture("genesys-audit-242.0.0.openapi.yaml")).unwrap();
-    assert!(spec == reference, "{NEXT_SPEC} is spec/ at 242.0.0 with a few changes; make it again from the spec in spec/ now");
+    assert!(
+        spec == reference,
+        "{NEXT_SPEC} is spec/ at 242.0.0 with a few changes; make it again from the spec in spec/ now"
+    );
 
     let scratch = root.join("target/bump-review");
     let copy = scratch.join("workspace");
@@ -41,7 +46,11 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     assert!(bump.status.success(), "cargo xtask bump failed:\n{}", String::from_utf8_lossy(&bump.stderr));
     let message = String::from_utf8_lossy(&bump.stderr).into_owned();
     assert!(message.starts_with("bumped to 0.1.1 (minor change)"), "{message}");
-    let named: BTreeSet<String> = message.lines().filter_map(|line| line.strip_prefix("  changed: generated-client/")).map(str::to_owned).collect();
+    let named: BTreeSet<String> = message
+        .lines()
+        .filter_map(|line| line.strip_prefix("  changed: generated-client/"))
+        .map(str::to_owned)
+        .collect();
     assert_eq!(named, CHANGED.iter().map(|path| path.to_string()).collect(), "the files the bump names:\n{message}");
     let review = message.lines().last().unwrap_or_default().trim();
     assert_eq!(review, "cargo insta test --review -p audit-tests --test spec_snapshots", "{message}");
@@ -51,8 +60,10 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     assert!(!tests.status.success(), "the snapshot tests pass after a bump that changed files:\n{}", text(&tests));
     let snapshots = copy.join("tests/snapshots");
     let pending = pending_snapshots(&snapshots);
-    let expected: BTreeSet<String> =
-        CHANGED.iter().map(|path| format!("spec_snapshots__current__{}.snap.new", path.replace(['/', '.'], "_"))).collect();
+    let expected: BTreeSet<String> = CHANGED
+        .iter()
+        .map(|path| format!("spec_snapshots__current__{}.snap.new", path.replace(['/', '.'], "_")))
+        .collect();
     assert_eq!(pending, expected, "pending snapshots after the bump:\n{}", text(&tests));
 
     let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_limit_namespace_rs");
@@ -62,12 +73,18 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
         assert!(names_new_value, "the enum's diff holds a line that is not about an added value: {line:?}");
     }
     for (wire, variant) in ADDED_VALUES {
-        assert!(added.iter().any(|line| line.contains(&format!("Self::{variant} => \"{wire}\""))), "{wire} not added: {added:#?}");
+        assert!(
+            added.iter().any(|line| line.contains(&format!("Self::{variant} => \"{wire}\""))),
+            "{wire} not added: {added:#?}"
+        );
     }
 
     let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_detail_rs");
     assert!(removed.is_empty(), "the struct lost lines: {removed:#?}");
-    assert!(added.iter().any(|line| line.contains("pub entity_type: ::std::option::Option<::std::string::String>,")), "{added:#?}");
+    assert!(
+        added.iter().any(|line| line.contains("pub entity_type: ::std::option::Option<::std::string::String>,")),
+        "{added:#?}"
+    );
 }
 
 /// Runs cargo in the copy, offline, building in `target_dir`, with insta writing a `.snap.new` for each
@@ -85,7 +102,11 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(output: &Output) -> String {
-    format!("--- stdout\n{}\n--- stderr\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Copies a file or a folder, leaving out build output and pending snapshots.

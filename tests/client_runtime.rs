@@ -80,7 +80,8 @@ fn credentials_client(api: &MockServer, login: &MockServer) -> Client {
 }
 
 fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
 }
 
 /// A login service that issues tokens by `responder`, but only to a well-formed client-credentials
@@ -508,8 +509,13 @@ async fn cursor_stream_yields_every_page_in_order() {
     let server = MockServer::start().await;
     mount_three_cursor_pages(&server).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let items: Vec<AuditLogMessage> =
-        client.get_audits_query_transaction_id_results(TRANSACTION_ID).page_size(2).into_stream().try_collect().await.unwrap();
+    let items: Vec<AuditLogMessage> = client
+        .get_audits_query_transaction_id_results(TRANSACTION_ID)
+        .page_size(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["e1", "e2", "e3", "e4", "e5"]);
     let expected = [Some("pageSize=2"), Some("cursor=c1&pageSize=2"), Some("cursor=c2&pageSize=2")];
     assert_eq!(queries(&server).await, expected.map(|q| q.map(str::to_owned)));
@@ -520,8 +526,13 @@ async fn cursor_pages_yields_three_pages() {
     let server = MockServer::start().await;
     mount_three_cursor_pages(&server).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let pages: Vec<Vec<AuditLogMessage>> =
-        client.get_audits_query_transaction_id_results(TRANSACTION_ID).page_size(2).into_pages().try_collect().await.unwrap();
+    let pages: Vec<Vec<AuditLogMessage>> = client
+        .get_audits_query_transaction_id_results(TRANSACTION_ID)
+        .page_size(2)
+        .into_pages()
+        .try_collect()
+        .await
+        .unwrap();
     let pages: Vec<Vec<&str>> = pages.iter().map(|page| ids(page)).collect();
     assert_eq!(pages, [vec!["e1", "e2"], vec!["e3", "e4"], vec!["e5"]]);
     assert_eq!(request_count(&server).await, 3);
@@ -532,7 +543,8 @@ async fn stream_is_lazy() {
     let server = MockServer::start().await;
     mount_three_cursor_pages(&server).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let mut stream = std::pin::pin!(client.get_audits_query_transaction_id_results(TRANSACTION_ID).page_size(2).into_stream());
+    let mut stream =
+        std::pin::pin!(client.get_audits_query_transaction_id_results(TRANSACTION_ID).page_size(2).into_stream());
     let first = stream.next().await.expect("an item").unwrap();
     assert_eq!(first.id.as_deref(), Some("e1"));
     assert_eq!(request_count(&server).await, 1);
@@ -543,8 +555,9 @@ async fn repeated_cursor_ends_the_stream_with_an_error() {
     let server = serve(cursor_page(&["e1", "e2"], Some("same"))).await;
     let client = client_for(server.uri(), RetryPolicy::none());
     let stream = client.get_audits_query_transaction_id_results(TRANSACTION_ID).into_stream();
-    let outcomes: Vec<Result<AuditLogMessage, Error>> =
-        tokio::time::timeout(Duration::from_secs(5), stream.collect()).await.expect("the stream ends instead of looping");
+    let outcomes: Vec<Result<AuditLogMessage, Error>> = tokio::time::timeout(Duration::from_secs(5), stream.collect())
+        .await
+        .expect("the stream ends instead of looping");
     // The first page and page `same` are fetched once each; page `same` naming itself ends the stream.
     assert_eq!(outcomes.len(), 5, "{outcomes:?}");
     let ids: Vec<_> = outcomes[..4].iter().map(|o| o.as_ref().unwrap().id.clone().unwrap()).collect();
@@ -576,8 +589,9 @@ async fn a_cursor_cycle_ends_the_stream_with_an_error_after_every_page() {
     let server = serve(CursorCycle).await;
     let client = client_for(server.uri(), RetryPolicy::none());
     let stream = client.get_audits_query_transaction_id_results(TRANSACTION_ID).into_stream();
-    let outcomes: Vec<Result<AuditLogMessage, Error>> =
-        tokio::time::timeout(Duration::from_secs(5), stream.collect()).await.expect("the stream ends instead of looping");
+    let outcomes: Vec<Result<AuditLogMessage, Error>> = tokio::time::timeout(Duration::from_secs(5), stream.collect())
+        .await
+        .expect("the stream ends instead of looping");
     let ids: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()?.id.clone()).collect();
     assert_eq!(ids, ["p0", "p1", "p2"]);
     assert!(matches!(outcomes.last(), Some(Err(Error::UnexpectedResponse { .. }))), "{outcomes:?}");
@@ -589,8 +603,12 @@ async fn redirect_to_a_download_ends_the_stream_with_an_error() {
     let body = json!({"id": TRANSACTION_ID, "downloadUrl": "https://download.example/results.json.gz"});
     let server = serve(ResponseTemplate::new(302).set_body_json(body).insert_header("Location", "/elsewhere")).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let outcomes: Vec<Result<AuditLogMessage, Error>> =
-        client.get_audits_query_transaction_id_results(TRANSACTION_ID).allow_redirect(true).into_stream().collect().await;
+    let outcomes: Vec<Result<AuditLogMessage, Error>> = client
+        .get_audits_query_transaction_id_results(TRANSACTION_ID)
+        .allow_redirect(true)
+        .into_stream()
+        .collect()
+        .await;
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     assert!(
         matches!(&outcomes[0], Err(Error::UnexpectedResponse { operation: "getAuditsQueryTransactionIdResults", .. })),
@@ -602,11 +620,13 @@ async fn redirect_to_a_download_ends_the_stream_with_an_error() {
 
 #[tokio::test]
 async fn realtime_stream_pages_by_page_number_up_to_page_count() {
-    let pages = vec![realtime_page(&["a1", "a2"], 1, 3), realtime_page(&["a3", "a4"], 2, 3), realtime_page(&["a5"], 3, 3)];
+    let pages =
+        vec![realtime_page(&["a1", "a2"], 1, 3), realtime_page(&["a3", "a4"], 2, 3), realtime_page(&["a5"], 3, 3)];
     let server = serve(RealtimePages(pages)).await;
     let client = client_for(server.uri(), RetryPolicy::none());
     let body = AuditRealtimeQueryRequest::new(INTERVAL).with_page_size(2);
-    let items: Vec<AuditLogMessage> = client.post_audits_query_realtime(body).into_stream().try_collect().await.unwrap();
+    let items: Vec<AuditLogMessage> =
+        client.post_audits_query_realtime(body).into_stream().try_collect().await.unwrap();
     assert_eq!(ids(&items), ["a1", "a2", "a3", "a4", "a5"]);
     assert_eq!(page_numbers(&server).await, [json!(1), json!(2), json!(3)]);
     for request in requests(&server).await {
@@ -621,8 +641,12 @@ async fn realtime_stream_stops_at_an_empty_page() {
     let pages = vec![realtime_page(&["a1", "a2"], 1, 5), realtime_page(&[], 2, 5), realtime_page(&["a5"], 3, 5)];
     let server = serve(RealtimePages(pages)).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let items: Vec<AuditLogMessage> =
-        client.post_audits_query_realtime(AuditRealtimeQueryRequest::new(INTERVAL)).into_stream().try_collect().await.unwrap();
+    let items: Vec<AuditLogMessage> = client
+        .post_audits_query_realtime(AuditRealtimeQueryRequest::new(INTERVAL))
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a1", "a2"]);
     assert_eq!(page_numbers(&server).await, [json!(1), json!(2)]);
 }
@@ -655,7 +679,8 @@ async fn unknown_enum_values_and_fields_decode_through_the_stream() {
 async fn waiter_polls_until_succeeded_then_streams_the_results() {
     let server = async_query_server(status_of("Queued"), &["Queued", "Running", "Succeeded"]).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let results = client.post_audits_query(AuditQueryRequest::new(INTERVAL)).wait_for_results(fast_wait()).await.unwrap();
+    let results =
+        client.post_audits_query(AuditQueryRequest::new(INTERVAL)).wait_for_results(fast_wait()).await.unwrap();
     let items: Vec<AuditLogMessage> = results.page_size(2).into_stream().try_collect().await.unwrap();
     assert_eq!(ids(&items), ["r1", "r2", "r3"]);
     assert_eq!(count_of(&server, "POST", QUERY_PATH).await, 1);
@@ -667,7 +692,8 @@ async fn waiter_polls_until_succeeded_then_streams_the_results() {
 async fn failed_wait(states: &[&str], options: WaitOptions) -> (Error, MockServer) {
     let server = async_query_server(status_of("Queued"), states).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let err = client.post_audits_query(AuditQueryRequest::new(INTERVAL)).wait_for_results(options).await.expect_err("fails");
+    let err =
+        client.post_audits_query(AuditQueryRequest::new(INTERVAL)).wait_for_results(options).await.expect_err("fails");
     (err, server)
 }
 
@@ -710,7 +736,11 @@ async fn waiter_needs_an_id_in_the_submit_answer() {
     let submitted = ResponseTemplate::new(200).set_body_json(json!({"state": "Queued"}));
     let server = async_query_server(submitted, &["Succeeded"]).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let err = client.post_audits_query(AuditQueryRequest::new(INTERVAL)).wait_for_results(fast_wait()).await.expect_err("no id");
+    let err = client
+        .post_audits_query(AuditQueryRequest::new(INTERVAL))
+        .wait_for_results(fast_wait())
+        .await
+        .expect_err("no id");
     assert!(matches!(err, Error::UnexpectedResponse { operation: "postAuditsQuery", .. }), "{err:?}");
     assert_eq!(request_count(&server).await, 1);
 }
@@ -735,7 +765,8 @@ fn every_region_has_a_distinct_name_and_matching_api_and_login_hosts() {
     let names: std::collections::BTreeSet<&str> = Region::ALL.iter().map(|r| r.name()).collect();
     assert_eq!(names.len(), 17);
     for region in Region::ALL {
-        let host = region.api_url().strip_prefix("https://api.").unwrap_or_else(|| panic!("{region}: {}", region.api_url()));
+        let host =
+            region.api_url().strip_prefix("https://api.").unwrap_or_else(|| panic!("{region}: {}", region.api_url()));
         assert_eq!(region.login_url(), format!("https://login.{host}"), "{region}");
         assert_eq!(region.name().parse::<Region>().as_ref(), Ok(region));
     }
@@ -770,8 +801,12 @@ async fn realtime_pages_without_a_page_count_go_on_until_an_empty_page() {
     let pages = vec![page(&["a1"], 1), page(&["a2"], 2), page(&[], 3)];
     let server = serve(RealtimePages(pages)).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let items: Vec<AuditLogMessage> =
-        client.post_audits_query_realtime(AuditRealtimeQueryRequest::new(INTERVAL)).into_stream().try_collect().await.unwrap();
+    let items: Vec<AuditLogMessage> = client
+        .post_audits_query_realtime(AuditRealtimeQueryRequest::new(INTERVAL))
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a1", "a2"]);
     assert_eq!(page_numbers(&server).await, [json!(1), json!(2), json!(3)]);
 }
@@ -789,7 +824,10 @@ async fn cut_then_whole(body: String) -> (String, std::sync::Arc<AtomicUsize>) {
             let n = counted.fetch_add(1, Ordering::SeqCst);
             let mut request = [0u8; 4096];
             let _ = socket.read(&mut request).await;
-            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
             let sent = if n == 0 { &body[..body.len() / 2] } else { body.as_str() };
             let _ = socket.write_all(format!("{head}{sent}").as_bytes()).await;
             let _ = socket.shutdown().await;
@@ -803,7 +841,8 @@ async fn connection_lost_in_the_body_is_retried_for_a_get() {
     let body = json!({"id": TRANSACTION_ID, "state": "Running"}).to_string();
     let (base, connections) = cut_then_whole(body).await;
     let client = client_for(base, fast_retry());
-    let status = client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.expect("the second attempt reads it all");
+    let status =
+        client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.expect("the second attempt reads it all");
     assert_eq!(status.id.as_deref(), Some(TRANSACTION_ID));
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 }

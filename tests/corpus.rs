@@ -25,7 +25,11 @@ const REFUSED: &[(&str, &[&str])] = &[
     // its list responses give `result` another type than the `allOf` base they extend.
     (
         "tapis-workflows",
-        &["only references within the document", "names no schema in components/schemas", "`allOf` members disagree on property \"result\""],
+        &[
+            "only references within the document",
+            "names no schema in components/schemas",
+            "`allOf` members disagree on property \"result\"",
+        ],
     ),
 ];
 
@@ -41,7 +45,8 @@ struct Entry {
 
 fn corpus() -> Vec<Entry> {
     let path = workspace_root().join("tests/fixtures/real/corpus.json");
-    let list: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).expect("read corpus.json")).expect("corpus.json is JSON");
+    let list: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read corpus.json")).expect("corpus.json is JSON");
     list.iter()
         .map(|e| Entry {
             id: e["id"].as_str().expect("an id").to_owned(),
@@ -93,16 +98,21 @@ fn every_real_description_generates_or_is_refused_for_its_known_reason_and_small
         let refused = REFUSED.iter().find(|(id, _)| *id == entry.id).map(|(_, reason)| *reason);
         let compile = entry.operations <= COMPILED_UP_TO && result.is_ok();
         let outcome = match (&result, refused) {
-            (Ok(generated), None) => format!("generated {} files, {} warnings", generated.files.len(), generated.warnings.len()),
+            (Ok(generated), None) => {
+                format!("generated {} files, {} warnings", generated.files.len(), generated.warnings.len())
+            }
             (Ok(_), Some(_)) => {
                 problems.push(format!("{}: generates now; take it out of REFUSED", entry.id));
                 "generated (expected a refusal)".to_owned()
             }
             (Err(err), Some(reasons)) => {
                 let lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
-                let known = |line: &str| reasons.iter().any(|r| line.contains(r)) && line.contains(&format!("{}#/", entry.file));
+                let known = |line: &str| {
+                    reasons.iter().any(|r| line.contains(r)) && line.contains(&format!("{}#/", entry.file))
+                };
                 for line in lines.iter().filter(|l| !known(l)) {
-                    problems.push(format!("{}: an error not for its known reasons, or without a place: {line}", entry.id));
+                    problems
+                        .push(format!("{}: an error not for its known reasons, or without a place: {line}", entry.id));
                 }
                 format!("refused: {} errors", lines.len())
             }
@@ -114,7 +124,13 @@ fn every_real_description_generates_or_is_refused_for_its_known_reason_and_small
         if let (Ok(generated), true) = (&result, compile) {
             compiled.push((entry.id.clone(), generated.clone()));
         }
-        table.push(format!("{:<26} {:>10} {:>9} {:>8}  {outcome}", entry.id, entry.operations, if compile { "yes" } else { "no" }, millis));
+        table.push(format!(
+            "{:<26} {:>10} {:>9} {:>8}  {outcome}",
+            entry.id,
+            entry.operations,
+            if compile { "yes" } else { "no" },
+            millis
+        ));
     }
     eprintln!("{}", table.join("\n"));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -132,7 +148,11 @@ fn compile_with_clippy(crates: &[(String, Generated)]) {
         generated.write(&root.join(id)).unwrap_or_else(|err| panic!("write {id}: {err}"));
     }
     let members: Vec<String> = crates.iter().map(|(id, _)| format!("{id:?}")).collect();
-    std::fs::write(root.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "))).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();

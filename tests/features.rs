@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use audit_tests::{assert_file_snapshots, assert_success, cargo, settings_fixture, spec_files, spec_fixture, workspace_root, write_standalone};
+use audit_tests::{
+    assert_file_snapshots, assert_success, cargo, settings_fixture, spec_files, spec_fixture, workspace_root,
+    write_standalone,
+};
 use genesys_audit_codegen::{Generated, Layout, Settings};
 
 const SPEC: &str = "tag-features.yaml";
@@ -13,7 +16,8 @@ const SETTINGS: &str = "tag-features.codegen.toml";
 fn generate(layout: Layout) -> Generated {
     let settings = Settings::load(&settings_fixture(SETTINGS)).expect("load the fixture settings");
     let text = std::fs::read_to_string(spec_fixture(SPEC)).expect("read the fixture");
-    genesys_audit_codegen::generate_str(Path::new(SPEC), &text, &settings, layout).unwrap_or_else(|err| panic!("{SPEC} does not generate:\n{err}"))
+    genesys_audit_codegen::generate_str(Path::new(SPEC), &text, &settings, layout)
+        .unwrap_or_else(|err| panic!("{SPEC} does not generate:\n{err}"))
 }
 
 /// The `#[cfg]` line before `item` in `text`, or `None` when the line before is not one.
@@ -54,12 +58,21 @@ fn operations_follow_their_tags_and_types_what_uses_them() {
     ];
     for (item, gate) in expected {
         assert_eq!(gate_of(models, item), gate, "{item}");
-        let export = models.lines().find(|line| line.starts_with("pub use ") && line.contains(&format!("{}::", &item[4..item.len() - 1])));
-        assert_eq!(gate_of(models, export.unwrap_or_else(|| panic!("no export of {item}"))), gate, "the export of {item}");
+        let export = models
+            .lines()
+            .find(|line| line.starts_with("pub use ") && line.contains(&format!("{}::", &item[4..item.len() - 1])));
+        assert_eq!(
+            gate_of(models, export.unwrap_or_else(|| panic!("no export of {item}"))),
+            gate,
+            "the export of {item}"
+        );
     }
 
     let manifest = &generated.files["Cargo.toml"];
-    assert!(manifest.contains("\n[features]\ndefault = [\"pets\", \"store-admin\"]\npets = []\nstore-admin = []\n"), "{manifest}");
+    assert!(
+        manifest.contains("\n[features]\ndefault = [\"pets\", \"store-admin\"]\npets = []\nstore-admin = []\n"),
+        "{manifest}"
+    );
 }
 
 #[test]
@@ -67,7 +80,8 @@ fn without_per_tag_features_nothing_is_gated() {
     let mut settings = Settings::load(&settings_fixture(SETTINGS)).unwrap();
     settings.features.per_tag = false;
     let text = std::fs::read_to_string(spec_fixture(SPEC)).unwrap();
-    let generated = genesys_audit_codegen::generate_str(Path::new(SPEC), &text, &settings, Layout::WorkspaceMember).unwrap();
+    let generated =
+        genesys_audit_codegen::generate_str(Path::new(SPEC), &text, &settings, Layout::WorkspaceMember).unwrap();
     for (path, content) in &generated.files {
         assert!(!content.contains("#[cfg(feature") && !content.contains("[features]"), "{path}:\n{content}");
     }
@@ -79,7 +93,17 @@ fn every_set_of_features_compiles_without_warnings_and_passes_clippy() {
     let dir = target.join("tag-features-crate");
     write_standalone(&generate(Layout::Standalone), &dir);
     for features in ["", "pets", "store-admin", "pets,store-admin"] {
-        let args = ["clippy", "--offline", "--all-targets", "--no-default-features", "--features", features, "--", "-D", "warnings"];
+        let args = [
+            "clippy",
+            "--offline",
+            "--all-targets",
+            "--no-default-features",
+            "--features",
+            features,
+            "--",
+            "-D",
+            "warnings",
+        ];
         let output = cargo(&dir, &target.join("fixture-check"), &args);
         assert_success(&output, &format!("cargo clippy with features [{features}]"), &dir);
     }

@@ -143,7 +143,11 @@ fn parameters_are_sent_as_their_style_says() {
         assert!(list.contains(line), "no {line:?} in:\n{list}");
     }
     let filter = file(&generated, "src/models/filter.rs");
-    assert_eq!(field_type(filter, "id"), "::std::option::Option<::std::string::String>", "a read-only member is optional");
+    assert_eq!(
+        field_type(filter, "id"),
+        "::std::option::Option<::std::string::String>",
+        "a read-only member is optional"
+    );
     assert!(filter.contains("/// Read-only: the server sets it, so it is optional here. A UUID."), "{filter}");
     assert!(filter.contains("/// At least 0. Example: `9.5`."), "{filter}");
 }
@@ -161,9 +165,15 @@ fn composition_makes_merged_structs_and_unions() {
         assert!(cat.contains(&format!("pub {field}: ")), "allOf merges Animal's `{field}` into Cat:\n{cat}");
     }
     assert!(cat.contains("pub fn new(") && cat.contains("indoor: impl ::std::convert::Into<bool>"), "{cat}");
-    assert_eq!(field_type(file(&generated, "src/models/animal.rs"), "owner"), "::std::option::Option<crate::models::Owner>");
+    assert_eq!(
+        field_type(file(&generated, "src/models/animal.rs"), "owner"),
+        "::std::option::Option<crate::models::Owner>"
+    );
     let pet = file(&generated, "src/models/pet.rs");
-    assert!(pet.contains("::std::option::Option::Some(\"cat\")\n            | ::std::option::Option::Some(\"kitten\") =>"), "{pet}");
+    assert!(
+        pet.contains("::std::option::Option::Some(\"cat\")\n            | ::std::option::Option::Some(\"kitten\") =>"),
+        "{pet}"
+    );
     assert!(pet.contains("Unrecognized(::serde_json::Value),"), "{pet}");
     let query = file(&generated, "src/models/search_result_query.rs");
     assert!(query.contains("#[serde(untagged)]"), "{query}");
@@ -190,8 +200,16 @@ fn composition_round_trips_json_exactly() {
     std::fs::write(tests_dir.join("src/lib.rs"), "//! Round-trip tests of generated fixture crates.\n").unwrap();
     let manifest = "[package]\nname = \"roundtrip\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\ncomposition = { path = \"../composition\" }\nserde = \"1\"\nserde_json = \"1\"\n";
     std::fs::write(tests_dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(workspace_root().join("tests/fixtures/roundtrip/composition.rs"), tests_dir.join("tests/composition.rs")).unwrap();
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"composition\", \"roundtrip\"]\n").unwrap();
+    std::fs::copy(
+        workspace_root().join("tests/fixtures/roundtrip/composition.rs"),
+        tests_dir.join("tests/composition.rs"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"composition\", \"roundtrip\"]\n",
+    )
+    .unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let output = cargo(&root, &target.join("roundtrip-check"), &["test", "--offline", "-p", "roundtrip"]);
     assert_success(&output, "the round-trip tests", &root);
@@ -204,11 +222,31 @@ fn bodies_are_encoded_and_decoded_as_their_media_types_say() {
         ("get_note", &["request.accept(\"text/plain; charset=utf-8\");", "200 => response.text(),"][..]),
         ("put_note", &["request.text_body(\"text/plain\", &self.body);", "204 => response.empty(),"]),
         ("download_file", &["request.accept(\"application/octet-stream\");", "200 => response.bytes(),"]),
-        ("upload_file", &["request.bytes_body(\"image/png\", &self.body);", "body: impl ::std::convert::Into<::bytes::Bytes>,"]),
-        ("create_file", &["request.multipart_body(&self.body);", "request.accept(\"application/vnd.example.file+json\");", "///   - `file`: a file, required"]),
+        (
+            "upload_file",
+            &["request.bytes_body(\"image/png\", &self.body);", "body: impl ::std::convert::Into<::bytes::Bytes>,"],
+        ),
+        (
+            "create_file",
+            &[
+                "request.multipart_body(&self.body);",
+                "request.accept(\"application/vnd.example.file+json\");",
+                "///   - `file`: a file, required",
+            ],
+        ),
         ("create_token", &["request.form_body(&self.body);", "200 => response.decode(),"]),
-        ("get_report", &["200 => response.decode(),", "Answers with `application/json`. The API also offers `text/csv`"]),
-        ("render_report", &["request.bytes_body(\"application/xml\", body);", "Sent as `application/xml`. The API also offers `text/plain`", "request.accept(\"application/pdf\");"]),
+        (
+            "get_report",
+            &["200 => response.decode(),", "Answers with `application/json`. The API also offers `text/csv`"],
+        ),
+        (
+            "render_report",
+            &[
+                "request.bytes_body(\"application/xml\", body);",
+                "Sent as `application/xml`. The API also offers `text/plain`",
+                "request.accept(\"application/pdf\");",
+            ],
+        ),
     ];
     for (operation, lines) in expect {
         let text = file(&generated, &format!("src/operations/{operation}.rs"));
@@ -233,7 +271,10 @@ fn operations_without_an_id_or_a_success_response_still_generate() {
     );
     let get = file(&generated, "src/operations/get_pets_by_pet_id.rs");
     assert!(get.contains("200..=299 => response.decode(),"), "only a `default` response: any 2xx is its type:\n{get}");
-    assert!(get.contains("verbose: impl ::std::convert::Into<bool>,"), "the operation's required `verbose` overrides the path's:\n{get}");
+    assert!(
+        get.contains("verbose: impl ::std::convert::Into<bool>,"),
+        "the operation's required `verbose` overrides the path's:\n{get}"
+    );
     let delete = file(&generated, "src/operations/delete_pet.rs");
     assert!(delete.contains("#[deprecated"), "{delete}");
     assert!(delete.contains("200..=299 => response.empty(),"), "only error responses: any 2xx is `()`:\n{delete}");
@@ -293,7 +334,10 @@ fn closed_structs_drop_undeclared_members_only_when_the_settings_say_so() {
     settings.models.keep_unknown_members = false;
     let closed = genesys_audit_codegen::generate_str(name, &text, &settings, Layout::Standalone).expect("it generates");
     let (open, closed) = (file(&open, "src/models/record.rs"), file(&closed, "src/models/record.rs"));
-    assert!(open.contains("pub additional_properties: ") && open.contains("impl<'de> ::serde::Deserialize<'de> for"), "{open}");
+    assert!(
+        open.contains("pub additional_properties: ") && open.contains("impl<'de> ::serde::Deserialize<'de> for"),
+        "{open}"
+    );
     assert!(!closed.contains("additional_properties") && !closed.contains("impl<'de>"), "{closed}");
     assert!(closed.contains("::serde::Deserialize,\n)]") || closed.contains("::serde::Deserialize\n)]"), "{closed}");
 }
@@ -332,14 +376,23 @@ fn keyword_and_colliding_names_become_distinct_identifiers() {
     for (rust, wire) in renamed {
         let at = ty.find(&format!("pub {rust}: ")).unwrap_or_else(|| panic!("no field `{rust}`:\n{ty}"));
         let attribute = &ty[ty[..at].rfind("#[serde(").expect("a serde attribute")..at];
-        assert!(attribute.contains(&format!("rename = \"{wire}\"")), "field `{rust}` is not {wire:?} on the wire:\n{ty}");
+        assert!(
+            attribute.contains(&format!("rename = \"{wire}\"")),
+            "field `{rust}` is not {wire:?} on the wire:\n{ty}"
+        );
         assert!(field_type(ty, rust).starts_with("::std::option::Option<"), "field `{rust}` is not optional:\n{ty}");
     }
     // The decoding visitor's locals step aside for fields named like them.
     assert!(ty.contains("mut map2: A") && ty.contains("Some(name2) = map2"), "{ty}");
     assert!(ty.contains("\"map\" => crate::runtime::member(&mut map2, &mut map, \"map\")?"), "{ty}");
     let enumeration = file(&generated, "src/models/self_.rs");
-    for variant in ["Unrecognized2 => \"Unrecognized\"", "Unknown => \"UNKNOWN\"", "AB => \"a-b\"", "AB2 => \"a_b\"", "X1stPlace => \"1stPlace\""] {
+    for variant in [
+        "Unrecognized2 => \"Unrecognized\"",
+        "Unknown => \"UNKNOWN\"",
+        "AB => \"a-b\"",
+        "AB2 => \"a_b\"",
+        "X1stPlace => \"1stPlace\"",
+    ] {
         assert!(enumeration.contains(&format!("Self::{variant},")), "{variant}:\n{enumeration}");
     }
     let models = file(&generated, "src/models/mod.rs");
@@ -413,7 +466,8 @@ fn write_scratch_workspace(root: &Path, members: &[String]) {
 fn remove_stale_members(root: &Path, members: &[String]) {
     for entry in std::fs::read_dir(root).expect("read the scratch workspace") {
         let path = entry.expect("read a scratch entry").path();
-        let keep = path.file_name().and_then(|name| name.to_str()).is_some_and(|name| members.iter().any(|m| m == name));
+        let keep =
+            path.file_name().and_then(|name| name.to_str()).is_some_and(|name| members.iter().any(|m| m == name));
         if path.is_dir() && !keep {
             std::fs::remove_dir_all(&path).unwrap_or_else(|err| panic!("remove {}: {err}", path.display()));
         }

@@ -34,7 +34,10 @@ async fn objects_in_the_query_send_each_member_as_a_key_or_as_name_and_key() {
     let received = sent(request).await;
     let mut pairs: Vec<&str> = received.url.query().unwrap_or_default().split('&').collect();
     pairs.sort_unstable();
-    assert_eq!(pairs, ["price=9.5", "sort%5Bfield%5D=name", "sort%5Border%5D=asc", "status=open", "tags=a", "tags=b+c"]);
+    assert_eq!(
+        pairs,
+        ["price=9.5", "sort%5Bfield%5D=name", "sort%5Border%5D=asc", "status=open", "tags=a", "tags=b+c"]
+    );
 }
 
 #[tokio::test]
@@ -43,7 +46,8 @@ async fn a_parameter_given_by_content_is_sent_as_json_text() {
     request.query_json("where", &json!({"status": "open"}));
     request.header_json("X-Filter", &json!([1, 2]));
     let received = sent(request).await;
-    let pairs: Vec<(String, String)> = received.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let pairs: Vec<(String, String)> =
+        received.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     assert_eq!(pairs, [("where".to_owned(), "{\"status\":\"open\"}".to_owned())]);
     assert_eq!(received.headers.get("x-filter").unwrap(), "[1,2]");
 }

@@ -27,20 +27,32 @@ fn the_whole_genesys_platform_description_generates_and_its_audit_feature_compil
     let settings = Settings::load(&settings_fixture(PLATFORM_SETTINGS)).expect("load the platform settings");
     let generated = genesys_audit_codegen::generate_str(name, &text, &settings, Layout::Standalone)
         .unwrap_or_else(|err| panic!("the platform description does not generate:\n{err}"));
-    let operations = generated.files.keys().filter(|p| p.starts_with("src/operations/") && !p.ends_with("/mod.rs")).count();
+    let operations =
+        generated.files.keys().filter(|p| p.starts_with("src/operations/") && !p.ends_with("/mod.rs")).count();
     assert_eq!(operations, 2894, "one file per operation");
     let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
-    assert!(warnings.is_empty(), "every platform operation has an operationId and every required member a property:\n{}", warnings.join("\n"));
+    assert!(
+        warnings.is_empty(),
+        "every platform operation has an operationId and every required member a property:\n{}",
+        warnings.join("\n")
+    );
     for operation in ["get_workforcemanagement_calendar_data_ics", "post_audits_query"] {
         assert!(generated.files.contains_key(&format!("src/operations/{operation}.rs")), "no {operation}");
     }
     let calendar = &generated.files["src/operations/get_workforcemanagement_calendar_data_ics.rs"];
-    assert!(calendar.contains("request.accept(\"text/calendar\");") && calendar.contains("200 => response.text(),"), "{calendar}");
+    assert!(
+        calendar.contains("request.accept(\"text/calendar\");") && calendar.contains("200 => response.text(),"),
+        "{calendar}"
+    );
     let manifest = &generated.files["Cargo.toml"];
-    let features = manifest.lines().skip_while(|line| *line != "[features]").filter(|line| line.ends_with(" = []")).count();
+    let features =
+        manifest.lines().skip_while(|line| *line != "[features]").filter(|line| line.ends_with(" = []")).count();
     assert_eq!(features, 82, "a feature per tag:\n{manifest}");
     let operations_mod = &generated.files["src/operations/mod.rs"];
-    assert!(operations_mod.contains("#[cfg(feature = \"audit\")]\nmod post_audits_query;\n"), "the audit operations are behind `audit`");
+    assert!(
+        operations_mod.contains("#[cfg(feature = \"audit\")]\nmod post_audits_query;\n"),
+        "the audit operations are behind `audit`"
+    );
 
     let target = workspace_root().join("target");
     let dir = target.join("platform-crate");
@@ -63,7 +75,8 @@ fn the_order_of_the_selected_tags_does_not_change_the_crate() {
         let settings_text = format!("{base}\n[select]\ntags = [{tags}]\n");
         let settings = Settings::parse(Path::new(PLATFORM_SETTINGS), &settings_text).expect("parse the settings");
         let name = Path::new("genesys-platform-242.0.0.openapi.yaml");
-        genesys_audit_codegen::generate_str(name, &text, &settings, Layout::Standalone).unwrap_or_else(|err| panic!("{tags}: {err}"))
+        genesys_audit_codegen::generate_str(name, &text, &settings, Layout::Standalone)
+            .unwrap_or_else(|err| panic!("{tags}: {err}"))
     };
     let one = generate("\"Audit\", \"Users\", \"Routing\"");
     let other = generate("\"Routing\", \"Audit\", \"Users\"");
@@ -85,7 +98,10 @@ fn the_audit_selection_of_the_platform_is_todays_generated_client() {
     let root = workspace_root();
     let spec = std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap();
     let reference = std::fs::read_to_string(spec_fixture("genesys-audit-242.0.0.openapi.yaml")).unwrap();
-    assert!(spec == reference, "the platform description is at 242.0.0 and spec/ is not: compare with its 242.0.0 slice instead");
+    assert!(
+        spec == reference,
+        "the platform description is at 242.0.0 and spec/ is not: compare with its 242.0.0 slice instead"
+    );
 
     let settings = Settings::load(&root.join("spec/codegen.toml")).expect("load spec/codegen.toml");
     assert_eq!(settings.select.tags, ["Audit"], "spec/codegen.toml selects the audit operations");
@@ -106,16 +122,26 @@ fn the_audit_selection_of_the_platform_is_todays_generated_client() {
         let committed = std::fs::read_to_string(client.join(path)).unwrap();
         let ours = &generated.files[&path.to_string_lossy().replace('\\', "/")];
         for (line, (a, b)) in committed.lines().zip(ours.lines()).enumerate().skip(1) {
-            let description = path == Path::new("src/lib.rs") && b.starts_with("//! Genesys Cloud (formerly PureCloud) Platform API: AI Studio,");
+            let description = path == Path::new("src/lib.rs")
+                && b.starts_with("//! Genesys Cloud (formerly PureCloud) Platform API: AI Studio,");
             if a != b && !description {
                 unexpected.push(format!("{}:{}:\n  committed: {a}\n  selected:  {b}", path.display(), line + 1));
             }
         }
         if committed.lines().count() != ours.lines().count() {
-            unexpected.push(format!("{}: {} lines against {}", path.display(), committed.lines().count(), ours.lines().count()));
+            unexpected.push(format!(
+                "{}: {} lines against {}",
+                path.display(),
+                committed.lines().count(),
+                ours.lines().count()
+            ));
         }
     }
     assert!(unexpected.is_empty(), "the selection differs from generated-client/:\n{}", unexpected.join("\n"));
-    let naming_the_spec = generated.files.values().filter(|text| text.lines().next().is_some_and(|l| l.contains(" from genesys-platform-"))).count();
+    let naming_the_spec = generated
+        .files
+        .values()
+        .filter(|text| text.lines().next().is_some_and(|l| l.contains(" from genesys-platform-")))
+        .count();
     assert_eq!(stale.len(), naming_the_spec, "the files that differ are those whose header names the spec");
 }

@@ -25,7 +25,8 @@ fn pair_dir(rule: &str) -> PathBuf {
 }
 
 fn diff_specs(old: &Path, new: &Path) -> Report {
-    genesys_audit_codegen::diff_specs(old, new, &Default::default()).unwrap_or_else(|err| panic!("{} → {} does not diff:\n{err}", old.display(), new.display()))
+    genesys_audit_codegen::diff_specs(old, new, &Default::default())
+        .unwrap_or_else(|err| panic!("{} → {} does not diff:\n{err}", old.display(), new.display()))
 }
 
 /// The report's first line for a class.
@@ -110,7 +111,10 @@ fn every_fixture_pair_has_a_test() {
         let path = entry.unwrap().path();
         if path.is_dir() {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            assert!(path.join("old.yaml").is_file() && path.join("new.yaml").is_file(), "{name} lacks old.yaml or new.yaml");
+            assert!(
+                path.join("old.yaml").is_file() && path.join("new.yaml").is_file(),
+                "{name} lacks old.yaml or new.yaml"
+            );
             found.insert(name);
         }
     }
@@ -178,16 +182,23 @@ fn json_report_parses_back() {
         assert!(["major", "minor", "patch"].contains(&class), "{change}");
         assert!(change["location"].is_string() && change["description"].is_string(), "{change}");
     }
-    let related = changes.iter().find(|c| c["location"] == "operation postAuditsQueryRealtimeRelated").expect("the new operation is reported");
+    let related = changes
+        .iter()
+        .find(|c| c["location"] == "operation postAuditsQueryRealtimeRelated")
+        .expect("the new operation is reported");
     assert_eq!(related["class"], "minor");
     assert_eq!(related["description"], "operation added (`POST /api/v2/audits/query/realtime/related`)");
     // Most severe first.
     assert_eq!(changes[0]["class"], "major");
 
     let dir = pair_dir("enum-value-removed");
-    let value: serde_json::Value = serde_json::from_str(&diff::json(&diff_specs(&dir.join("old.yaml"), &dir.join("new.yaml")))).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&diff::json(&diff_specs(&dir.join("old.yaml"), &dir.join("new.yaml")))).unwrap();
     assert_eq!(value["class"], "major");
-    assert_eq!(value["changes"], serde_json::json!([{"class": "major", "location": "schema Status", "description": "enum value `INACTIVE` removed"}]));
+    assert_eq!(
+        value["changes"],
+        serde_json::json!([{"class": "major", "location": "schema Status", "description": "enum value `INACTIVE` removed"}])
+    );
 }
 
 /// Generates a fixture pair's side as a standalone crate, under one spec file name for both sides so that
@@ -205,7 +216,11 @@ fn generate_side(rule: &str, side: &str) -> Generated {
 fn differing_files(rule: &str) -> BTreeSet<String> {
     let (old, new) = (generate_side(rule, "old"), generate_side(rule, "new"));
     let lib = "src/lib.rs";
-    assert_eq!(old.files[lib], new.files[lib].replace("1.0.1", "1.0.0"), "{rule}: {lib} differs by more than the API version");
+    assert_eq!(
+        old.files[lib],
+        new.files[lib].replace("1.0.1", "1.0.0"),
+        "{rule}: {lib} differs by more than the API version"
+    );
     let paths: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).filter(|path| *path != lib).collect();
     paths.into_iter().filter(|path| old.files.get(*path) != new.files.get(*path)).cloned().collect()
 }

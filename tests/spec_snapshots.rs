@@ -69,7 +69,8 @@ fn current_spec_has_a_method_per_operation() {
         "post_audits_query_realtime",
         "post_audits_query_realtime_related",
     ];
-    let operations: Vec<_> = generated.files.keys().filter(|p| p.starts_with("src/operations/") && !p.ends_with("mod.rs")).collect();
+    let operations: Vec<_> =
+        generated.files.keys().filter(|p| p.starts_with("src/operations/") && !p.ends_with("mod.rs")).collect();
     assert_eq!(operations.len(), methods.len(), "{operations:?}");
     for method in methods {
         let file = &generated.files[&format!("src/operations/{method}.rs")];
@@ -100,7 +101,12 @@ fn schemas_the_bump_does_not_touch_generate_identical_files() {
     // Unchanged between 121.0.0 and 242.0.0 (see the spec reference's notes), so their files must be too,
     // but for the header line, which names the spec file.
     let body = |text: &str| text.split_once('\n').map(|(_, rest)| rest.to_owned()).unwrap_or_default();
-    for file in ["src/models/detail.rs", "src/models/domain_entity_ref.rs", "src/models/property_change.rs", "src/operations/get_audits_query_transaction_id.rs"] {
+    for file in [
+        "src/models/detail.rs",
+        "src/models/domain_entity_ref.rs",
+        "src/models/property_change.rs",
+        "src/operations/get_audits_query_transaction_id.rs",
+    ] {
         assert_eq!(body(&older.files[file]), body(&current.files[file]), "{file} differs");
     }
 }

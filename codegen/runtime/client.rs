@@ -81,7 +81,8 @@ impl Client {
             // transport failure like one lost before the headers.
             let attempt = match self.send_once(&request, &url, token.as_ref()).await {
                 Ok(response) => {
-                    let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let retry_after =
+                        response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
                     RawResponse::read(operation, response).await.map(|raw| (raw, retry_after))
                 }
                 Err(err) => Err(err),
@@ -133,12 +134,14 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, request: &Request, url: &Url, token: Option<&Secret>) -> Result<reqwest::Response, reqwest::Error> {
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method().clone(), url.clone())
-            .header(ACCEPT, request.accepted().clone());
+    async fn send_once(
+        &self,
+        request: &Request,
+        url: &Url,
+        token: Option<&Secret>,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut builder =
+            self.inner.http.request(request.method().clone(), url.clone()).header(ACCEPT, request.accepted().clone());
         for (name, value) in request.headers() {
             builder = builder.header(name, value);
         }
@@ -183,7 +186,10 @@ enum Given {
     #[default]
     None,
     AccessToken(Secret),
-    ClientCredentials { client_id: String, client_secret: Secret },
+    ClientCredentials {
+        client_id: String,
+        client_secret: Secret,
+    },
 }
 
 impl ClientBuilder {
@@ -264,7 +270,8 @@ impl ClientBuilder {
                 Auth::ClientCredentials(TokenSource::new(token_url, client_id, client_secret))
             }
         };
-        let user_agent = self.user_agent.unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
+        let user_agent =
+            self.user_agent.unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))

@@ -17,12 +17,12 @@ pub mod wait;
 
 pub use auth::AuthError;
 pub use client::{BuildError, Client, ClientBuilder};
-pub use retry::RetryPolicy;
-pub use wait::WaitOptions;
 pub use error::{ApiError, DecodeError, Error};
 pub use multipart::Multipart;
 pub use object::{MemberName, member, optional, required, unknown_member};
 pub use request::{Request, TemplatePart};
 pub use response::{CORRELATION_ID_HEADER, RawResponse, Response, body_of, decode_json_body};
+pub use retry::RetryPolicy;
 pub use tagged::{from_json, serialize_tagged, tag_of};
 pub use value::{ParamValue, UnrecognizedValue, deserialize_str};
+pub use wait::WaitOptions;

@@ -74,7 +74,8 @@ impl Multipart {
     fn boundary(&self) -> String {
         loop {
             let boundary = format!("part-boundary-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-            let clashes = self.parts.iter().any(|part| part.data.windows(boundary.len()).any(|w| w == boundary.as_bytes()));
+            let clashes =
+                self.parts.iter().any(|part| part.data.windows(boundary.len()).any(|w| w == boundary.as_bytes()));
             if !clashes {
                 return boundary;
             }

@@ -19,7 +19,11 @@ pub struct Page<T, R> {
 }
 
 /// The stream of every item, calling `fetch` with `first`, then with each page's next request.
-pub fn items<'a, T, R, E, F, Fut>(operation: &'static str, first: R, fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'a
+pub fn items<'a, T, R, E, F, Fut>(
+    operation: &'static str,
+    first: R,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'a
 where
     T: Send + 'a,
     R: Send + 'a,
@@ -40,7 +44,11 @@ enum Next<R> {
 
 /// The stream of every page's items, as pages. A page whose next key names a page already fetched ends
 /// the stream, after its items, with [`Error::UnexpectedResponse`] rather than looping.
-pub fn pages<'a, T, R, E, F, Fut>(operation: &'static str, first: R, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error<E>>> + Send + 'a
+pub fn pages<'a, T, R, E, F, Fut>(
+    operation: &'static str,
+    first: R,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error<E>>> + Send + 'a
 where
     T: Send + 'a,
     R: Send + 'a,

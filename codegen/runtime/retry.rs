@@ -149,7 +149,8 @@ mod tests {
 
     #[test]
     fn backoff_is_jittered_below_a_doubling_cap() {
-        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(350));
+        let policy =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(350));
         for _ in 0..100 {
             assert!(policy.backoff(1) <= Duration::from_millis(100));
             assert!(policy.backoff(2) <= Duration::from_millis(200));

@@ -17,7 +17,11 @@ pub struct WaitOptions {
 impl Default for WaitOptions {
     /// Poll after 1 s, then each interval 1.5 times the last up to 10 s, for at most 15 minutes.
     fn default() -> Self {
-        Self { initial_interval: Duration::from_secs(1), max_interval: Duration::from_secs(10), deadline: Duration::from_secs(15 * 60) }
+        Self {
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(10),
+            deadline: Duration::from_secs(15 * 60),
+        }
     }
 }
 

@@ -94,9 +94,8 @@ fn url_length(text: &str) -> Option<usize> {
     if !(text.starts_with("https://") || text.starts_with("http://")) {
         return None;
     }
-    let end = text
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
-        .unwrap_or(text.len());
+    let end =
+        text.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']')).unwrap_or(text.len());
     // A sentence's full stop or comma after a URL is not part of it.
     Some(text[..end].trim_end_matches(['.', ',', ';', ':']).len())
 }
@@ -119,7 +118,10 @@ mod tests {
     #[test]
     fn lines_that_continue_a_list_item_are_indented_under_it() {
         let text = "Modes:\n- `A` does one thing\nand goes on.\n10. ten\nmore\n\nAfter.";
-        assert_eq!(lines(text), ["Modes:", "- `A` does one thing", "  and goes on.", "10. ten", "    more", "", "After."]);
+        assert_eq!(
+            lines(text),
+            ["Modes:", "- `A` does one thing", "  and goes on.", "10. ten", "    more", "", "After."]
+        );
     }
 
     #[test]

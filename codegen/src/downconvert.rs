@@ -46,28 +46,21 @@ const REFUSED: &[&str] = &[
 const REF_ANNOTATIONS: &[&str] = &["description", "summary"];
 
 /// The operation keys of a Path Item Object.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The prefix of a local `$ref` to a reusable path item, which only 3.1 has.
 const PATH_ITEM_REF: &str = "#/components/pathItems/";
 
 /// Whether `raw` declares OpenAPI 3.1, the only version this module converts.
 pub(crate) fn is_3_1(raw: &Value) -> bool {
-    raw.get("openapi")
-        .and_then(Value::as_str)
-        .is_some_and(|version| version.starts_with("3.1."))
+    raw.get("openapi").and_then(Value::as_str).is_some_and(|version| version.starts_with("3.1."))
 }
 
 /// Rewrites the 3.1 document `raw` into 3.0 in place; `path` is used in diagnostics only.
 ///
 /// Every construct 3.0 cannot express is one diagnostic, all of them reported together.
 pub(crate) fn downconvert(path: &Path, raw: &mut Value) -> Result<(), Diagnostics> {
-    let mut walker = Walker {
-        sink: Sink::new(path),
-        path_items: Map::new(),
-    };
+    let mut walker = Walker { sink: Sink::new(path), path_items: Map::new() };
     if let Some(doc) = raw.as_object_mut() {
         walker.document(doc);
     }
@@ -83,18 +76,14 @@ struct Walker {
 impl Walker {
     /// The top level: fields 3.0 lacks go, then every part that holds schemas is walked.
     fn document(&mut self, doc: &mut Map<String, Value>) {
-        doc.insert(
-            "openapi".to_owned(),
-            Value::String(TARGET_VERSION.to_owned()),
-        );
+        doc.insert("openapi".to_owned(), Value::String(TARGET_VERSION.to_owned()));
         doc.remove("webhooks");
         doc.remove("jsonSchemaDialect");
         let license = doc.get_mut("info").and_then(|info| info.get_mut("license"));
         if let Some(license) = license.and_then(Value::as_object_mut) {
             license.remove("identifier");
         }
-        doc.entry("paths")
-            .or_insert_with(|| Value::Object(Map::new()));
+        doc.entry("paths").or_insert_with(|| Value::Object(Map::new()));
         let root = Pointer::root();
         if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
             self.components(components, &root.join("components"));
@@ -171,9 +160,8 @@ impl Walker {
                 *item = Value::Object(inlined);
             }
             _ => {
-                let message = format!(
-                    "path item reference `{reference}` does not name a path item in `components/pathItems`"
-                );
+                let message =
+                    format!("path item reference `{reference}` does not name a path item in `components/pathItems`");
                 self.sink.error(&at.join("$ref"), message);
             }
         }
@@ -263,12 +251,8 @@ impl Walker {
         Self::convert_type(map);
         convert_const(map);
         convert_examples(map);
-        exclusive_bound(map, "exclusiveMinimum", "minimum", |bound, inclusive| {
-            bound >= inclusive
-        });
-        exclusive_bound(map, "exclusiveMaximum", "maximum", |bound, inclusive| {
-            bound <= inclusive
-        });
+        exclusive_bound(map, "exclusiveMinimum", "minimum", |bound, inclusive| bound >= inclusive);
+        exclusive_bound(map, "exclusiveMaximum", "maximum", |bound, inclusive| bound <= inclusive);
         convert_content(map);
         wrap_ref(map);
         self.subschemas(map, at);
@@ -283,10 +267,7 @@ impl Walker {
             self.schema(items, &at.join("items"));
         }
         // `additionalProperties: false` is already 3.0; only a schema needs converting.
-        if let Some(extra) = map
-            .get_mut("additionalProperties")
-            .filter(|v| v.is_object())
-        {
+        if let Some(extra) = map.get_mut("additionalProperties").filter(|v| v.is_object()) {
             self.schema(extra, &at.join("additionalProperties"));
         }
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -345,8 +326,7 @@ impl Walker {
 
     /// Records that the construct at `at` has no 3.0 equivalent.
     fn unsupported(&mut self, at: &Pointer, construct: &str) {
-        let message =
-            format!("unsupported OpenAPI 3.1 construct `{construct}`: 3.0 cannot express it");
+        let message = format!("unsupported OpenAPI 3.1 construct `{construct}`: 3.0 cannot express it");
         self.sink.error(at, message);
     }
 }
@@ -390,11 +370,7 @@ fn single_type(typ: &Value) -> Option<(String, bool)> {
         _ => return None,
     };
     let nullable = names.contains(&"null");
-    match names
-        .into_iter()
-        .filter(|name| *name != "null")
-        .collect::<Vec<_>>()[..]
-    {
+    match names.into_iter().filter(|name| *name != "null").collect::<Vec<_>>()[..] {
         [name] => Some((name.to_owned(), nullable)),
         _ => None,
     }
@@ -448,12 +424,7 @@ fn convert_examples(map: &mut Map<String, Value>) {
 /// A numeric `exclusiveMinimum: N` (3.1) becomes `minimum: N` with `exclusiveMinimum: true` (3.0), and
 /// likewise for the maximum. When an inclusive bound is there too, the tighter of the two is kept:
 /// `tighter(exclusive, inclusive)` says whether the exclusive one is.
-fn exclusive_bound(
-    map: &mut Map<String, Value>,
-    exclusive: &str,
-    inclusive: &str,
-    tighter: fn(f64, f64) -> bool,
-) {
+fn exclusive_bound(map: &mut Map<String, Value>, exclusive: &str, inclusive: &str, tighter: fn(f64, f64) -> bool) {
     let Some(Value::Number(bound)) = map.get(exclusive) else {
         return;
     };
@@ -544,9 +515,7 @@ fn is_null_schema(schema: &Value) -> bool {
 /// A `$ref` with siblings (3.1 applies both) becomes `allOf: [{$ref}]` beside the siblings, since a 3.0
 /// `$ref` replaces its whole object; `description` and `summary` alone may stay beside it.
 fn wrap_ref(map: &mut Map<String, Value>) {
-    let has_constraints = map
-        .keys()
-        .any(|key| key != "$ref" && !REF_ANNOTATIONS.contains(&key.as_str()));
+    let has_constraints = map.keys().any(|key| key != "$ref" && !REF_ANNOTATIONS.contains(&key.as_str()));
     if !has_constraints {
         return;
     }
@@ -623,19 +592,13 @@ mod tests {
     #[test]
     fn nullable_type_list_becomes_nullable() {
         let expected = json!({"type": "string", "nullable": true});
-        assert_eq!(
-            pet(json!({"type": ["string", "null"]})),
-            Ok(expected.clone())
-        );
+        assert_eq!(pet(json!({"type": ["string", "null"]})), Ok(expected.clone()));
         assert_eq!(pet(json!({"type": ["null", "string"]})), Ok(expected));
     }
 
     #[test]
     fn single_type_list_becomes_type() {
-        assert_eq!(
-            pet(json!({"type": ["integer"]})),
-            Ok(json!({"type": "integer"}))
-        );
+        assert_eq!(pet(json!({"type": ["integer"]})), Ok(json!({"type": "integer"})));
     }
 
     #[test]
@@ -646,12 +609,7 @@ mod tests {
 
     #[test]
     fn const_infers_its_type() {
-        let cases = [
-            (json!("cat"), "string"),
-            (json!(7), "integer"),
-            (json!(1.5), "number"),
-            (json!(true), "boolean"),
-        ];
+        let cases = [(json!("cat"), "string"), (json!(7), "integer"), (json!(1.5), "number"), (json!(true), "boolean")];
         for (value, typ) in cases {
             let converted = pet(json!({"const": value.clone()}));
             assert_eq!(converted, Ok(json!({"type": typ, "enum": [value]})));
@@ -669,8 +627,7 @@ mod tests {
 
     #[test]
     fn numeric_exclusive_bounds_become_flags() {
-        let converted =
-            pet(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10}));
+        let converted = pet(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10}));
         let expected = json!({
             "type": "number",
             "minimum": 0,
@@ -745,10 +702,7 @@ mod tests {
     #[test]
     fn octet_stream_content_becomes_binary() {
         let schema = json!({"type": "string", "contentMediaType": "application/octet-stream"});
-        assert_eq!(
-            pet(schema),
-            Ok(json!({"type": "string", "format": "binary"}))
-        );
+        assert_eq!(pet(schema), Ok(json!({"type": "string", "format": "binary"})));
     }
 
     #[test]
@@ -812,16 +766,12 @@ mod tests {
             "components": {"pathItems": {"A": {"summary": "there", "get": {"responses": {}}}}},
         });
         let converted = convert(doc).map(|doc| doc["paths"]["/a"].clone());
-        assert_eq!(
-            converted,
-            Ok(json!({"summary": "here", "get": {"responses": {}}}))
-        );
+        assert_eq!(converted, Ok(json!({"summary": "here", "get": {"responses": {}}})));
     }
 
     #[test]
     fn unknown_path_item_references_are_refused() {
-        let doc =
-            json!({"openapi": "3.1.0", "paths": {"/a": {"$ref": "#/components/pathItems/B"}}});
+        let doc = json!({"openapi": "3.1.0", "paths": {"/a": {"$ref": "#/components/pathItems/B"}}});
         let expected = "spec.yaml#/paths/~1a/$ref: path item reference `#/components/pathItems/B` \
                         does not name a path item in `components/pathItems`";
         assert_eq!(convert(doc), Err(expected.to_owned()));
@@ -856,17 +806,17 @@ mod tests {
         });
         let converted = convert(doc).unwrap_or_default().to_string();
         assert!(!converted.contains("null\""), "{converted}");
-        assert_eq!(
-            converted.matches("\"nullable\":true").count(),
-            16,
-            "{converted}"
-        );
+        assert_eq!(converted.matches("\"nullable\":true").count(), 16, "{converted}");
     }
 
     #[test]
     fn prefix_items_become_items_of_any_member() {
-        let converted = pet(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}, {"type": "string"}]}));
-        assert_eq!(converted.unwrap(), json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}));
+        let converted =
+            pet(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}, {"type": "string"}]}));
+        assert_eq!(
+            converted.unwrap(),
+            json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}})
+        );
         let converted = pet(json!({"type": "array", "prefixItems": [{"type": "string"}]}));
         assert_eq!(converted.unwrap(), json!({"type": "array", "items": {"type": "string"}}));
     }
@@ -874,11 +824,7 @@ mod tests {
     #[test]
     fn if_then_else_are_refused() {
         let err = refused(json!({"if": {}, "then": {}, "else": {}}));
-        let expected = [
-            refusal("else", "else"),
-            refusal("if", "if"),
-            refusal("then", "then"),
-        ];
+        let expected = [refusal("else", "else"), refusal("if", "if"), refusal("then", "then")];
         assert_eq!(err, expected.join("\n"));
     }
 
@@ -897,10 +843,7 @@ mod tests {
     #[test]
     fn unevaluated_properties_are_refused() {
         let err = refused(json!({"type": "object", "unevaluatedProperties": false}));
-        assert_eq!(
-            err,
-            refusal("unevaluatedProperties", "unevaluatedProperties")
-        );
+        assert_eq!(err, refusal("unevaluatedProperties", "unevaluatedProperties"));
     }
 
     #[test]
@@ -936,8 +879,12 @@ mod tests {
     #[test]
     fn several_types_become_any_of() {
         let converted = pet(json!({"type": ["string", "integer", "null"], "maxLength": 3}));
-        assert_eq!(converted.unwrap(), json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "maxLength": 3, "nullable": true}));
-        let converted = pet(json!({"type": ["string", "integer", "null"], "anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            converted.unwrap(),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "maxLength": 3, "nullable": true})
+        );
+        let converted =
+            pet(json!({"type": ["string", "integer", "null"], "anyOf": [{"type": "string"}, {"type": "integer"}]}));
         assert_eq!(converted.unwrap(), json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));
     }
 
@@ -984,7 +931,8 @@ mod tests {
     fn null_members_of_any_of_become_nullable() {
         let converted = pet(json!({"anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]})).unwrap();
         assert_eq!(converted, json!({"allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": true}));
-        let converted = pet(json!({"oneOf": [{"type": "string", "maxLength": 3}, {"type": "null"}], "description": "d"})).unwrap();
+        let converted =
+            pet(json!({"oneOf": [{"type": "string", "maxLength": 3}, {"type": "null"}], "description": "d"})).unwrap();
         assert_eq!(converted, json!({"type": "string", "maxLength": 3, "nullable": true, "description": "d"}));
         let converted = pet(json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})).unwrap();
         assert_eq!(converted, json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));

@@ -95,11 +95,7 @@ impl fmt::Display for Diagnostics {
 impl Diagnostics {
     /// A single diagnostic about a whole file.
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
-        Self(vec![Diagnostic {
-            file: file.to_path_buf(),
-            location: Location::File,
-            message: message.into(),
-        }])
+        Self(vec![Diagnostic { file: file.to_path_buf(), location: Location::File, message: message.into() }])
     }
 }
 

@@ -60,7 +60,12 @@ pub fn generate(spec_path: &Path, settings: &Settings, layout: Layout) -> Result
 }
 
 /// Generates the crate for spec text; `display_path` names the spec in diagnostics and headers.
-pub fn generate_str(display_path: &Path, text: &str, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+pub fn generate_str(
+    display_path: &Path,
+    text: &str,
+    settings: &Settings,
+    layout: Layout,
+) -> Result<Generated, Diagnostics> {
     let doc = load::parse(display_path, text, &settings.select)?;
     generate_document(doc, settings, layout)
 }
@@ -72,7 +77,8 @@ pub fn diff_specs(old: &Path, new: &Path, selection: &settings::Selection) -> Re
         let doc = load::load(path, selection)?;
         model::build(&doc, &Settings::for_spec(path))
     };
-    let name = |path: &Path| path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name =
+        |path: &Path| path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let (old_model, new_model) = (model(old), model(new));
     match (old_model, new_model) {
         (Ok(a), Ok(b)) => Ok(diff::compare(&a, &name(old), &b, &name(new))),
@@ -86,7 +92,8 @@ pub fn diff_specs(old: &Path, new: &Path, selection: &settings::Selection) -> Re
 
 fn generate_document(doc: load::Document, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
     let model = model::build(&doc, settings)?;
-    let spec_name = doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let spec_name =
+        doc.path.file_name().map_or_else(|| doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
     // The document is the largest thing held: it goes before the files are made.
     drop(doc);
     let files = emit::emit(&model, settings, &spec_name, layout);

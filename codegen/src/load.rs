@@ -37,8 +37,8 @@ impl Document {
 
 /// Reads and parses the spec at `path` (YAML or JSON), keeping the operations `selection` selects.
 pub fn load(path: &Path, selection: &Selection) -> Result<Document, Diagnostics> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| Diagnostics::file(path, format!("cannot read spec: {err}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|err| Diagnostics::file(path, format!("cannot read spec: {err}")))?;
     parse(path, &text, selection)
 }
 
@@ -252,9 +252,7 @@ fn to_json(value: &serde_yaml::Value) -> serde_json::Value {
         Y::Number(n) => serde_json::to_value(n).unwrap_or(serde_json::Value::Null),
         Y::String(s) => serde_json::Value::String(s.clone()),
         Y::Sequence(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Y::Mapping(map) => serde_json::Value::Object(
-            map.iter().map(|(k, v)| (key_text(k), to_json(v))).collect(),
-        ),
+        Y::Mapping(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (key_text(k), to_json(v))).collect()),
         Y::Tagged(tagged) => to_json(&tagged.value),
     }
 }
@@ -272,7 +270,8 @@ mod tests {
 
     #[test]
     fn yaml_syntax_errors_have_a_line() {
-        let err = parse(Path::new("s.yaml"), "openapi: 3.0.3\ninfo: [\n", &Selection::default()).unwrap_err().to_string();
+        let err =
+            parse(Path::new("s.yaml"), "openapi: 3.0.3\ninfo: [\n", &Selection::default()).unwrap_err().to_string();
         assert!(err.starts_with("s.yaml:"), "{err}");
         assert!(err.contains("invalid YAML"), "{err}");
     }
@@ -297,9 +296,11 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
+        let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#, &Selection::default())
+            .unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
-        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
+        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#, &Selection::default())
+            .unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: missing `openapi` version field: expected 3.0.x or 3.1.x");
     }
 
@@ -366,8 +367,7 @@ components:
 
     #[test]
     fn openapi_3_1_constructs_3_0_lacks_are_refused() {
-        let text =
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {if: {}}\n";
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pet: {if: {}}\n";
         let err = parse(Path::new("spec.yaml"), text, &Selection::default()).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -11,11 +11,10 @@ use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords, strict and reserved, of every edition up to 2024.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// A type or variant name: `UpperCamelCase`.
@@ -71,11 +70,7 @@ fn ascii_words(wire: &str) -> String {
 
 fn finish(name: String, digit_prefix: &str, empty: &str) -> String {
     let name = if name.is_empty() { empty.to_owned() } else { name };
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{digit_prefix}{name}")
-    } else {
-        name
-    };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{name}") } else { name };
     if KEYWORDS.contains(&name.as_str()) { format!("{name}_") } else { name }
 }
 

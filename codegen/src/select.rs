@@ -81,7 +81,8 @@ impl<'a> OperationFacts<'a> {
     }
 
     fn of(path: &'a str, operation: &'a Value) -> Self {
-        let tags = operation.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let tags =
+            operation.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         Self { path, tags, operation_id: operation.get("operationId").and_then(Value::as_str) }
     }
 }
@@ -279,7 +280,13 @@ mod tests {
         apply(&mut raw, &selection("paths = [\"/api/v2/audits\"]")).unwrap();
         assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query"]);
         let mut raw = spec();
-        apply(&mut raw, &selection("paths = [\"/api/v2/\"]\nexclude-operations = [\"postAuditsQuery\"]\nexclude-tags = [\"Users\"]")).unwrap();
+        apply(
+            &mut raw,
+            &selection(
+                "paths = [\"/api/v2/\"]\nexclude-operations = [\"postAuditsQuery\"]\nexclude-tags = [\"Users\"]",
+            ),
+        )
+        .unwrap();
         assert_eq!(keys(&raw, "/paths"), ["/api/v2/audits/query", "/api/v2/auditsextra"]);
         assert_eq!(keys(&raw, "/paths/~1api~1v2~1audits~1query"), ["get"]);
         assert!(keys(&raw, "/components/requestBodies").is_empty());
@@ -297,7 +304,8 @@ mod tests {
     #[test]
     fn names_that_match_nothing_are_warnings_and_an_empty_selection_an_error() {
         let mut raw = spec();
-        let unmatched = apply(&mut raw, &selection("tags = [\"Audit\", \"Audits\"]\nexclude-operations = [\"nope\"]")).unwrap();
+        let unmatched =
+            apply(&mut raw, &selection("tags = [\"Audit\", \"Audits\"]\nexclude-operations = [\"nope\"]")).unwrap();
         let messages: Vec<String> = unmatched.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

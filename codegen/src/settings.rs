@@ -76,7 +76,14 @@ pub struct Selection {
 impl Selection {
     /// Whether it keeps every operation.
     pub fn is_everything(&self) -> bool {
-        let lists = [&self.tags, &self.paths, &self.operations, &self.exclude_tags, &self.exclude_paths, &self.exclude_operations];
+        let lists = [
+            &self.tags,
+            &self.paths,
+            &self.operations,
+            &self.exclude_tags,
+            &self.exclude_paths,
+            &self.exclude_operations,
+        ];
         lists.iter().all(|list| list.is_empty())
     }
 }
@@ -283,14 +290,19 @@ mod tests {
         let text = "spec = \"a.yaml\"\n[crate]\nname = \"x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n\
             [pagination.op]\nstyle = \"cursor\"\nitems = \"entities\"\ncursor-param = \"cursor\"\ncursor-field = \"cursor\"\n";
         let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
-        let expected = Pagination::Cursor { items: "entities".into(), cursor_param: "cursor".into(), cursor_field: "cursor".into() };
+        let expected = Pagination::Cursor {
+            items: "entities".into(),
+            cursor_param: "cursor".into(),
+            cursor_field: "cursor".into(),
+        };
         assert_eq!(settings.pagination["op"], expected);
         assert_eq!(settings.path, Path::new("c.toml"));
     }
 
     #[test]
     fn crate_names_are_checked() {
-        let text = "spec = \"a.yaml\"\n[crate]\nname = \"1 x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n";
+        let text =
+            "spec = \"a.yaml\"\n[crate]\nname = \"1 x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n";
         let err = Settings::parse(Path::new("c.toml"), text).unwrap_err().to_string();
         assert!(err.contains("invalid crate name \"1 x\""), "{err}");
     }

@@ -11,9 +11,14 @@
 
 #![forbid(unsafe_code)]
 
+#[rustfmt::skip]
 pub mod models;
+
+#[rustfmt::skip]
 pub mod operations;
 pub mod runtime;
+
+#[rustfmt::skip]
 pub mod regions;
 
 pub use regions::Region;

@@ -66,7 +66,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let audit_spec = root.join("spec").join(settings()?.spec);
     let platform = root.join(PLATFORM);
     if !platform.is_file() {
-        return Err(format!("error: {} is missing: the shared reference specs lie beside the workspace", platform.display()));
+        return Err(format!(
+            "error: {} is missing: the shared reference specs lie beside the workspace",
+            platform.display()
+        ));
     }
 
     if wanted("generation") {
@@ -121,7 +124,8 @@ pub fn child(args: &[String]) -> Result<(), String> {
     }
     let started = Instant::now();
     let settings = Settings::load(Path::new(settings)).map_err(crate::report)?;
-    let generated = genesys_audit_codegen::generate(Path::new(spec), &settings, Layout::Standalone).map_err(crate::report)?;
+    let generated =
+        genesys_audit_codegen::generate(Path::new(spec), &settings, Layout::Standalone).map_err(crate::report)?;
     let writing = Instant::now();
     generated.write(out).map_err(|err| format!("error: {}: {err}", out.display()))?;
     let (elapsed, written) = (started.elapsed(), writing.elapsed());
@@ -143,11 +147,17 @@ fn generation(spec: &Path, settings: &Path, out: &Path, runs: usize) -> Result<(
             .output()
             .map_err(|err| format!("error: cannot run the child: {err}"))?;
         if !output.status.success() {
-            return Err(format!("error: generating {} failed:\n{}", spec.display(), String::from_utf8_lossy(&output.stderr)));
+            return Err(format!(
+                "error: generating {} failed:\n{}",
+                spec.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
         let report = String::from_utf8_lossy(&output.stdout);
         let fields: Vec<u64> = report.split_whitespace().filter_map(|f| f.parse().ok()).collect();
-        let [micros, writing, kib] = fields[..] else { return Err(format!("error: unexpected child report {report:?}")) };
+        let [micros, writing, kib] = fields[..] else {
+            return Err(format!("error: unexpected child report {report:?}"));
+        };
         if run > 0 {
             times.push(Duration::from_micros(micros.saturating_sub(writing)));
             writes.push(Duration::from_micros(writing));
@@ -159,7 +169,8 @@ fn generation(spec: &Path, settings: &Path, out: &Path, runs: usize) -> Result<(
 
 /// `VmHWM` of a process (`self`, or a pid), in KiB.
 fn peak_kib(process: &str) -> Result<u64, String> {
-    let status = std::fs::read_to_string(format!("/proc/{process}/status")).map_err(|err| format!("error: /proc/{process}/status: {err}"))?;
+    let status = std::fs::read_to_string(format!("/proc/{process}/status"))
+        .map_err(|err| format!("error: /proc/{process}/status: {err}"))?;
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
@@ -187,10 +198,14 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
     let runtime_only = crates.join("runtime-only");
     let mut bare = Settings::for_spec(Path::new("one-operation.yaml"));
     bare.krate.name = "runtime-only".to_owned();
-    let generated = genesys_audit_codegen::generate_str(Path::new("one-operation.yaml"), ONE_OPERATION, &bare, Layout::Standalone)
-        .map_err(crate::report)?;
+    let generated =
+        genesys_audit_codegen::generate_str(Path::new("one-operation.yaml"), ONE_OPERATION, &bare, Layout::Standalone)
+            .map_err(crate::report)?;
     generated.write(&runtime_only).map_err(|err| format!("error: {}: {err}", runtime_only.display()))?;
-    let mut members = vec![("ours", "audit-ours".to_owned(), ours), ("ours: the runtime alone", "runtime-only".to_owned(), runtime_only)];
+    let mut members = vec![
+        ("ours", "audit-ours".to_owned(), ours),
+        ("ours: the runtime alone", "runtime-only".to_owned(), runtime_only),
+    ];
     for style in ["positional", "builder"] {
         let name = format!("audit-progenitor-{style}");
         let dir = crates.join(&name);
@@ -267,7 +282,12 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("error: cargo {} failed in {}:\n{}", args.join(" "), dir.display(), String::from_utf8_lossy(&output.stderr)))
+        Err(format!(
+            "error: cargo {} failed in {}:\n{}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ))
     }
 }
 
@@ -335,7 +355,11 @@ fn cargo_peak(dir: &Path, target: &Path, args: &[&str]) -> Result<u64, String> {
         peak = peak.max(tree_rss_kib(pid));
         if let Some(status) = child.try_wait().map_err(|err| format!("error: {err}"))? {
             if !status.success() {
-                return Err(format!("error: cargo {} failed in {} (its messages are above)", args.join(" "), dir.display()));
+                return Err(format!(
+                    "error: cargo {} failed in {} (its messages are above)",
+                    args.join(" "),
+                    dir.display()
+                ));
             }
             return Ok(peak);
         }
@@ -349,7 +373,10 @@ fn tree_rss_kib(pid: u32) -> u64 {
     let mut stack = vec![pid];
     while let Some(pid) = stack.pop() {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+        let rss = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
         largest = largest.max(rss.unwrap_or(0));
         // A process's children hang off the thread that started them: read every thread's list.
         let threads = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().filter_map(Result::ok);

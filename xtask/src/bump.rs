@@ -21,7 +21,8 @@ pub fn diff_task(args: &[String]) -> Result<(), String> {
         },
         _ => return Err("usage: cargo xtask diff OLD NEW [--format markdown|json]".to_owned()),
     };
-    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1), &Default::default()).map_err(report)?;
+    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1), &Default::default())
+        .map_err(report)?;
     print!("{}", if json { diff::json(&report) } else { diff::markdown(&report) });
     Ok(())
 }
@@ -52,7 +53,8 @@ fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
     let new_text = std::fs::read_to_string(new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
     // Headers name the spec as `cargo xtask codegen` does: relative to the workspace root.
     let spec_name = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
-    let generated = genesys_audit_codegen::generate_str(&spec_name, &new_text, &settings, Layout::WorkspaceMember).map_err(crate::report)?;
+    let generated = genesys_audit_codegen::generate_str(&spec_name, &new_text, &settings, Layout::WorkspaceMember)
+        .map_err(crate::report)?;
 
     std::fs::write(&spec, &new_text).map_err(|err| format!("error: {}: {err}", spec.display()))?;
     let settings_text = set_crate_version(&settings_text, &version)?;
@@ -62,8 +64,13 @@ fn bump(root: &Path, new_spec: &Path) -> Result<String, String> {
     generated.write(&client).map_err(|err| format!("error: cannot write {CLIENT_DIR}: {err}"))?;
     let changelog = client.join(CHANGELOG);
     let existing = std::fs::read_to_string(&changelog).unwrap_or_default();
-    std::fs::write(&changelog, prepend_entry(&existing, &version, &report)).map_err(|err| format!("error: {}: {err}", changelog.display()))?;
-    Ok(format!("bumped to {version} ({} change); see {CLIENT_DIR}/{CHANGELOG}\n{}", report.class.as_str(), review_hint(&changed)))
+    std::fs::write(&changelog, prepend_entry(&existing, &version, &report))
+        .map_err(|err| format!("error: {}: {err}", changelog.display()))?;
+    Ok(format!(
+        "bumped to {version} ({} change); see {CLIENT_DIR}/{CHANGELOG}\n{}",
+        report.class.as_str(),
+        review_hint(&changed)
+    ))
 }
 
 /// The command that shows the snapshot diffs of the current spec, one per generated file.
@@ -80,7 +87,9 @@ fn review_hint(changed: &[Stale]) -> String {
         };
         text.push_str(&format!("  {what}: {CLIENT_DIR}/{}\n", path.display()));
     }
-    text.push_str("review their snapshots (`cargo install cargo-insta` once), accepting only what you meant to change:\n");
+    text.push_str(
+        "review their snapshots (`cargo install cargo-insta` once), accepting only what you meant to change:\n",
+    );
     text.push_str(&format!("  {REVIEW_COMMAND}"));
     text
 }
@@ -89,8 +98,14 @@ fn review_hint(changed: &[Stale]) -> String {
 /// number and anything else the patch number, as Cargo reads pre-1.0 versions.
 pub fn next_version(current: &str, class: Class) -> Result<String, String> {
     let core = current.split(['-', '+']).next().unwrap_or(current);
-    let parts: Vec<u64> = core.split('.').map(str::parse).collect::<Result<_, _>>().map_err(|_| format!("error: version {current:?} is not MAJOR.MINOR.PATCH"))?;
-    let [major, minor, patch] = parts[..] else { return Err(format!("error: version {current:?} is not MAJOR.MINOR.PATCH")) };
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("error: version {current:?} is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else {
+        return Err(format!("error: version {current:?} is not MAJOR.MINOR.PATCH"));
+    };
     let next = match (major, class) {
         (_, Class::None) => (major, minor, patch),
         (0, Class::Major) => (0, minor + 1, 0),
@@ -160,7 +175,13 @@ mod tests {
         std::fs::copy(fixture, &spec_path).unwrap();
         let settings = Settings::load(&root.join(SETTINGS)).unwrap();
         let text = std::fs::read_to_string(&spec_path).unwrap();
-        let generated = genesys_audit_codegen::generate_str(Path::new("spec/genesys-audit.openapi.yaml"), &text, &settings, Layout::WorkspaceMember).unwrap();
+        let generated = genesys_audit_codegen::generate_str(
+            Path::new("spec/genesys-audit.openapi.yaml"),
+            &text,
+            &settings,
+            Layout::WorkspaceMember,
+        )
+        .unwrap();
         generated.write(&root.join(CLIENT_DIR)).unwrap();
         root
     }
@@ -170,15 +191,25 @@ mod tests {
         let root = workspace("bump", "genesys-audit-121.0.0.openapi.yaml");
         let new = crate::workspace_root().join("tests/fixtures/specs/genesys-audit-242.0.0.openapi.yaml");
         let message = bump(&root, &new).unwrap();
-        assert!(message.starts_with("bumped to 0.2.0 (major change); see generated-client/CHANGELOG.md\n"), "{message}");
-        for line in ["  changed: generated-client/Cargo.toml", "  added: generated-client/src/operations/post_audits_query_realtime_related.rs", "  changed: generated-client/src/lib.rs"] {
+        assert!(
+            message.starts_with("bumped to 0.2.0 (major change); see generated-client/CHANGELOG.md\n"),
+            "{message}"
+        );
+        for line in [
+            "  changed: generated-client/Cargo.toml",
+            "  added: generated-client/src/operations/post_audits_query_realtime_related.rs",
+            "  changed: generated-client/src/lib.rs",
+        ] {
             assert!(message.lines().any(|l| l == line), "no {line:?} in:\n{message}");
         }
         assert!(!message.contains("src/models/detail.rs"), "an unchanged file is not named:\n{message}");
         assert!(message.ends_with(&format!("\n  {REVIEW_COMMAND}")), "{message}");
         let settings = std::fs::read_to_string(root.join(SETTINGS)).unwrap();
         assert!(settings.contains("\nversion = \"0.2.0\"\n"), "{settings}");
-        assert_eq!(std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap(), std::fs::read_to_string(&new).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap(),
+            std::fs::read_to_string(&new).unwrap()
+        );
         let changelog = std::fs::read_to_string(root.join("generated-client/CHANGELOG.md")).unwrap();
         assert!(changelog.starts_with("# Changelog\n\n## 0.2.0\n\n### API diff: major\n"), "{changelog}");
         let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
@@ -195,10 +226,16 @@ mod tests {
     /// user who generates from Genesys's one big description gets when the audit API changes.
     fn platform_with_audit_of(audit: &Path) -> std::path::PathBuf {
         let read = |path: &Path| -> serde_json::Value {
-            serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+            serde_yaml::from_str(&std::fs::read_to_string(path).unwrap())
+                .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
         };
-        let platform_spec = crate::workspace_root().join("../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml");
-        assert!(platform_spec.is_file(), "{} is missing: the shared reference specs lie beside the workspace", platform_spec.display());
+        let platform_spec =
+            crate::workspace_root().join("../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml");
+        assert!(
+            platform_spec.is_file(),
+            "{} is missing: the shared reference specs lie beside the workspace",
+            platform_spec.display()
+        );
         let (mut platform, audit) = (read(&platform_spec), read(audit));
         let is_audit = |item: &serde_json::Value| item.to_string().contains("\"tags\":[\"Audit\"]");
         let paths = platform["paths"].as_object_mut().unwrap();
@@ -217,7 +254,9 @@ mod tests {
     #[test]
     fn bump_takes_the_whole_platform_description_and_keeps_the_selected_operations() {
         let root = workspace("bump-platform", "genesys-audit-242.0.0.openapi.yaml");
-        let platform = platform_with_audit_of(&crate::workspace_root().join("tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml"));
+        let platform = platform_with_audit_of(
+            &crate::workspace_root().join("tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml"),
+        );
         let message = bump(&root, &platform).unwrap();
         assert!(message.starts_with("bumped to 0.1.1 (minor change)"), "{message}");
         let named: Vec<&str> = message.lines().filter(|line| line.starts_with("  ")).collect();
@@ -238,6 +277,9 @@ mod tests {
     #[test]
     fn only_the_crate_version_line_changes() {
         let text = "# c\nspec = \"a\"\n[crate]\nname = \"x\"\nversion = \"0.1.0\" # v\n[other]\nversion = \"9\"\n";
-        assert_eq!(set_crate_version(text, "0.2.0").unwrap(), "# c\nspec = \"a\"\n[crate]\nname = \"x\"\nversion = \"0.2.0\"\n[other]\nversion = \"9\"\n");
+        assert_eq!(
+            set_crate_version(text, "0.2.0").unwrap(),
+            "# c\nspec = \"a\"\n[crate]\nname = \"x\"\nversion = \"0.2.0\"\n[other]\nversion = \"9\"\n"
+        );
     }
 }

@@ -124,7 +124,8 @@ fn codegen(args: &CodegenArgs) -> Result<(), String> {
             std::env::set_current_dir(&root).map_err(|err| format!("error: cannot enter {}: {err}", root.display()))?;
             let settings = Settings::load(Path::new(SETTINGS)).map_err(report)?;
             let spec = Path::new(SETTINGS).parent().unwrap_or(Path::new(".")).join(&settings.spec);
-            let generated = genesys_audit_codegen::generate(&spec, &settings, Layout::WorkspaceMember).map_err(report)?;
+            let generated =
+                genesys_audit_codegen::generate(&spec, &settings, Layout::WorkspaceMember).map_err(report)?;
             (generated, PathBuf::from(CLIENT_DIR), "workspace crate")
         }
     };
@@ -205,10 +206,14 @@ mod tests {
         let spec = dir.join("bad.yaml");
         std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /api/v2/audits/{id}:\n    post: {operationId: p, responses: {'200': {description: ok}}}\n").unwrap();
         let out = dir.join("out");
-        let err = run(&args(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])).unwrap_err();
+        let err =
+            run(&args(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])).unwrap_err();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.starts_with("error: "), "{err}");
-        assert!(err.ends_with("bad.yaml#/paths/~1api~1v2~1audits~1{id}/post: path parameter \"id\" is not declared"), "{err}");
+        assert!(
+            err.ends_with("bad.yaml#/paths/~1api~1v2~1audits~1{id}/post: path parameter \"id\" is not declared"),
+            "{err}"
+        );
         assert!(!out.exists(), "nothing is written for a bad spec");
     }
 
@@ -220,7 +225,10 @@ mod tests {
         let codegen = args(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         run(&codegen).unwrap();
         let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-        assert!(manifest.contains("name = \"genesys-audit-121\"") && manifest.contains("\n[workspace]\n"), "{manifest}");
+        assert!(
+            manifest.contains("name = \"genesys-audit-121\"") && manifest.contains("\n[workspace]\n"),
+            "{manifest}"
+        );
 
         let mut check = codegen.clone();
         check.push("--check".to_owned());

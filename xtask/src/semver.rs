@@ -79,7 +79,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .env("CARGO_TARGET_DIR", out.join("target"));
     let (status, stdout, stderr) = tee(&mut command)?;
     let theirs = parse_verdict(&stdout, &stderr).map_err(|why| {
-        format!("error: cannot read cargo-semver-checks's verdict ({why}; it exited with {status}); its output is above")
+        format!(
+            "error: cannot read cargo-semver-checks's verdict ({why}; it exited with {status}); its output is above"
+        )
     })?;
 
     println!();
@@ -107,7 +109,11 @@ pub fn compare(ours: Class, theirs: &Verdict) -> Result<(), String> {
             theirs.failed.join(", ")
         ));
     }
-    println!("ok: the diff's class ({}) is not lower than cargo-semver-checks's ({})", ours.as_str(), verdict_name(theirs.class));
+    println!(
+        "ok: the diff's class ({}) is not lower than cargo-semver-checks's ({})",
+        ours.as_str(),
+        verdict_name(theirs.class)
+    );
     Ok(())
 }
 
@@ -173,7 +179,8 @@ fn write_crate(spec: &Path, version: &str, dir: &Path) -> Result<(), String> {
     }
     generated.write(dir).map_err(|err| format!("error: cannot write {}: {err}", dir.display()))?;
     let lock = crate::workspace_root().join("Cargo.lock");
-    std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|err| format!("error: cannot copy {}: {err}", lock.display()))?;
+    std::fs::copy(&lock, dir.join("Cargo.lock"))
+        .map_err(|err| format!("error: cannot copy {}: {err}", lock.display()))?;
     eprintln!("wrote {PACKAGE} {version} from {} to {}", spec.display(), dir.display());
     Ok(())
 }
@@ -226,9 +233,15 @@ mod tests {
 
     #[test]
     fn minor_and_none_verdicts() {
-        let minor = parse_verdict("", "     Summary semver requires new minor version: 0 major and 1 minor checks failed\n").unwrap();
+        let minor =
+            parse_verdict("", "     Summary semver requires new minor version: 0 major and 1 minor checks failed\n")
+                .unwrap();
         assert_eq!(minor.class, Class::Minor);
-        let none = parse_verdict("", "     Checked [   0.020s] 196 checks: 196 pass, 0 skip\n     Summary no semver update required\n").unwrap();
+        let none = parse_verdict(
+            "",
+            "     Checked [   0.020s] 196 checks: 196 pass, 0 skip\n     Summary no semver update required\n",
+        )
+        .unwrap();
         assert_eq!(none.class, Class::None);
         assert!(none.failed.is_empty());
     }
@@ -241,14 +254,22 @@ mod tests {
 
     #[test]
     fn ours_may_be_higher_but_never_lower() {
-        let verdict = |class| Verdict { class, summary: String::new(), failed: vec!["enum_missing".to_owned()], warned: Vec::new() };
+        let verdict = |class| Verdict {
+            class,
+            summary: String::new(),
+            failed: vec!["enum_missing".to_owned()],
+            warned: Vec::new(),
+        };
         assert!(compare(Class::Major, &verdict(Class::Major)).is_ok());
         assert!(compare(Class::Major, &verdict(Class::None)).is_ok());
         assert!(compare(Class::Minor, &verdict(Class::None)).is_ok());
         assert!(compare(Class::Patch, &verdict(Class::None)).is_ok());
         assert!(compare(Class::None, &verdict(Class::None)).is_ok());
         let err = compare(Class::Minor, &verdict(Class::Major)).unwrap_err();
-        assert!(err.contains("requires a major release where the diff says minor") && err.contains("enum_missing"), "{err}");
+        assert!(
+            err.contains("requires a major release where the diff says minor") && err.contains("enum_missing"),
+            "{err}"
+        );
         assert!(compare(Class::Patch, &verdict(Class::Minor)).is_err());
     }
 

@@ -81,7 +81,9 @@ pub fn compare(old: &Model, old_name: &str, new: &Model, new_name: &str) -> Repo
         changes.add(Class::Major, "errors", what);
     }
     let mut changes = changes.0;
-    changes.sort_by(|a, b| b.class.cmp(&a.class).then_with(|| a.location.cmp(&b.location)).then_with(|| a.description.cmp(&b.description)));
+    changes.sort_by(|a, b| {
+        b.class.cmp(&a.class).then_with(|| a.location.cmp(&b.location)).then_with(|| a.description.cmp(&b.description))
+    });
     changes.dedup();
     Report {
         class: changes.first().map_or(Class::None, |c| c.class),

@@ -16,14 +16,25 @@ fn place(location: ParamLocation) -> &'static str {
 }
 
 pub(super) fn compare(sides: &Sides<'_>, changes: &mut Changes) {
-    let ids: BTreeSet<&str> = sides.old.model.operations.iter().chain(&sides.new.model.operations).map(|op| op.operation_id.as_str()).collect();
+    let ids: BTreeSet<&str> = sides
+        .old
+        .model
+        .operations
+        .iter()
+        .chain(&sides.new.model.operations)
+        .map(|op| op.operation_id.as_str())
+        .collect();
     for id in ids {
         let location = format!("operation {id}");
         let old = sides.old.model.operations.iter().find(|op| op.operation_id == id);
         let new = sides.new.model.operations.iter().find(|op| op.operation_id == id);
         match (old, new) {
-            (Some(op), None) => changes.add(Class::Major, location, format!("operation removed (`{} {}`)", op.http_method, op.path)),
-            (None, Some(op)) => changes.add(Class::Minor, location, format!("operation added (`{} {}`)", op.http_method, op.path)),
+            (Some(op), None) => {
+                changes.add(Class::Major, location, format!("operation removed (`{} {}`)", op.http_method, op.path))
+            }
+            (None, Some(op)) => {
+                changes.add(Class::Minor, location, format!("operation added (`{} {}`)", op.http_method, op.path))
+            }
             (Some(old), Some(new)) => compare_operation(sides, old, new, &location, changes),
             (None, None) => {}
         }
@@ -32,11 +43,16 @@ pub(super) fn compare(sides: &Sides<'_>, changes: &mut Changes) {
 
 fn compare_operation(sides: &Sides<'_>, old: &Operation, new: &Operation, location: &str, changes: &mut Changes) {
     if old.method_name != new.method_name {
-        changes.add(Class::Major, location, format!("method renamed from `{}` to `{}`", old.method_name, new.method_name));
+        changes.add(
+            Class::Major,
+            location,
+            format!("method renamed from `{}` to `{}`", old.method_name, new.method_name),
+        );
     }
     if (old.http_method.as_str(), old.path.as_str()) != (new.http_method.as_str(), new.path.as_str()) {
         // The method keeps its signature; only what it sends changes.
-        let what = format!("route changed from `{} {}` to `{} {}`", old.http_method, old.path, new.http_method, new.path);
+        let what =
+            format!("route changed from `{} {}` to `{} {}`", old.http_method, old.path, new.http_method, new.path);
         changes.add(Class::Minor, location, what);
     }
     if old.docs != new.docs {
@@ -46,7 +62,9 @@ fn compare_operation(sides: &Sides<'_>, old: &Operation, new: &Operation, locati
         changes.add(Class::Patch, location, "deprecated");
     }
     compare_params(sides, old, new, location, changes);
-    let required = |op: &Operation| -> Vec<String> { op.params.iter().filter(|p| p.required).map(|p| p.wire_name.clone()).collect() };
+    let required = |op: &Operation| -> Vec<String> {
+        op.params.iter().filter(|p| p.required).map(|p| p.wire_name.clone()).collect()
+    };
     if reordered(&required(old), &required(new)) {
         changes.add(Class::Major, location, "required parameters reordered: the method's arguments change places");
     }
@@ -91,7 +109,11 @@ fn compare_param(sides: &Sides<'_>, old: &Param, new: &Param, at: &str, changes:
     if array_in_query(old) && array_in_query(new) && old.style != new.style {
         changes.add(Class::Minor, at, format!("array style changed from {} to {}", style(old.style), style(new.style)));
     } else if old.location == new.location && old.style != new.style && !array_in_query(old) && !array_in_query(new) {
-        changes.add(Class::Minor, at, format!("sent another way: {} before, {} now", style(old.style), style(new.style)));
+        changes.add(
+            Class::Minor,
+            at,
+            format!("sent another way: {} before, {} now", style(old.style), style(new.style)),
+        );
     }
     compare_type(sides, &old.ty, &new.ty, at, changes);
     if old.docs != new.docs {
@@ -130,18 +152,27 @@ fn compare_output(sides: &Sides<'_>, old: &Output, new: &Output, location: &str,
     match (old, new) {
         (Output::Single(_), Output::Cases { name, .. }) => {
             let statuses: Vec<String> = new_cases.iter().map(|c| c.status.to_string()).collect();
-            let what = format!("now answers with one of several success responses ({}): the result is the enum {name}", statuses.join(", "));
+            let what = format!(
+                "now answers with one of several success responses ({}): the result is the enum {name}",
+                statuses.join(", ")
+            );
             changes.add(Class::Major, location, what);
         }
         (Output::Cases { .. }, Output::Single(_)) => {
-            changes.add(Class::Major, location, "now answers with a single success response: the result is no longer an enum");
+            changes.add(
+                Class::Major,
+                location,
+                "now answers with a single success response: the result is no longer an enum",
+            );
         }
         _ => {}
     }
     for case in &old_cases {
         let at = format!("{location} response {}", case.status);
         match new_cases.iter().find(|c| c.status == case.status) {
-            None if new_cases.len() > 1 || old_cases.len() > 1 => changes.add(Class::Major, at, "success response removed"),
+            None if new_cases.len() > 1 || old_cases.len() > 1 => {
+                changes.add(Class::Major, at, "success response removed")
+            }
             None => {}
             Some(now) => {
                 match (&case.ty, &now.ty) {

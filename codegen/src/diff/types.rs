@@ -70,7 +70,11 @@ fn compare_union(sides: &Sides<'_>, old: &Union, new: &Union, location: &str, ch
     }
     let order = |union: &Union| union.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
     if old.tag.is_none() && new.tag.is_none() && reordered(&order(old), &order(new)) {
-        changes.add(Class::Major, location, "members are tried in another order: a value may decode into another variant");
+        changes.add(
+            Class::Major,
+            location,
+            "members are tried in another order: a value may decode into another variant",
+        );
     }
 }
 
@@ -110,7 +114,8 @@ fn compare_struct(sides: &Sides<'_>, old: &Struct, new: &Struct, location: &str,
             changes.add(Class::Minor, at, format!("optional field added ({})", describe(&sides.new, &field.ty)));
         }
     }
-    let required = |s: &Struct| -> Vec<String> { s.fields.iter().filter(|f| f.required).map(|f| f.wire_name.clone()).collect() };
+    let required =
+        |s: &Struct| -> Vec<String> { s.fields.iter().filter(|f| f.required).map(|f| f.wire_name.clone()).collect() };
     if reordered(&required(old), &required(new)) {
         changes.add(Class::Major, location, "required fields reordered: the arguments of `new` change places");
     }
@@ -165,10 +170,18 @@ pub(super) fn compare_type(sides: &Sides<'_>, old: &Type, new: &Type, location: 
             _ => retyped(sides, old, new, location, changes),
         },
         (Type::Named(_), Type::String) if is_enum(old_def) => {
-            changes.add(Class::Major, location, format!("an enum became a plain string ({} → string)", describe(&sides.old, old)));
+            changes.add(
+                Class::Major,
+                location,
+                format!("an enum became a plain string ({} → string)", describe(&sides.old, old)),
+            );
         }
         (Type::String, Type::Named(_)) if is_enum(new_def) => {
-            changes.add(Class::Major, location, format!("a plain string became an enum ({})", describe(&sides.new, new)));
+            changes.add(
+                Class::Major,
+                location,
+                format!("a plain string became an enum ({})", describe(&sides.new, new)),
+            );
         }
         (a, b) if a == b => {}
         _ => retyped(sides, old, new, location, changes),

@@ -14,7 +14,8 @@ pub fn lib_rs(model: &Model) -> TokenStream {
     crate::docs::push_paragraph(
         &mut docs,
         vec![
-            "Make a [`Client`], call one of its methods (one per operation, listed in [`operations`]), set the".to_owned(),
+            "Make a [`Client`], call one of its methods (one per operation, listed in [`operations`]), set the"
+                .to_owned(),
             "request's optional parameters, and `.await` it. Request and response bodies are in [`models`];".to_owned(),
             "every call fails with [`Error`].".to_owned(),
         ],
@@ -23,8 +24,11 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         crate::docs::push_paragraph(
             &mut docs,
             vec![
-                "Each tag of the API is a Cargo feature, all on by default: with `default-features = false`, list".to_owned(),
-                format!("the features of the tags you call (such as `features = [\"{first}\"]`) and only their operations"),
+                "Each tag of the API is a Cargo feature, all on by default: with `default-features = false`, list"
+                    .to_owned(),
+                format!(
+                    "the features of the tags you call (such as `features = [\"{first}\"]`) and only their operations"
+                ),
                 "and the types they use are compiled.".to_owned(),
             ],
         );
@@ -40,15 +44,22 @@ pub fn lib_rs(model: &Model) -> TokenStream {
     let error_body = type_path(&model.error_body);
     let version = &model.info.version;
     let servers = &model.servers;
-    let regions = (!model.regions.is_empty()).then(|| quote! {
-        pub mod regions;
-        pub use regions::Region;
+    // Generated modules are formatted by the generator; rustfmt, which formats the hand-written runtime,
+    // would lay them out otherwise and make them stale.
+    let regions = (!model.regions.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod regions;
+            pub use regions::Region;
+        }
     });
     quote! {
         #docs
         #![forbid(unsafe_code)]
 
+        #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
         pub mod operations;
         pub mod runtime;
         #regions
@@ -83,7 +94,8 @@ pub fn models_mod(types: &[TypeDef]) -> TokenStream {
 /// `src/operations/mod.rs`: a module per operation; its request builder and output type re-exported.
 pub fn operations_mod(model: &Model) -> TokenStream {
     let docs = inner_doc_attrs(&[
-        "The operations of the API: a method on [`Client`](crate::Client) each, returning a request builder.".to_owned(),
+        "The operations of the API: a method on [`Client`](crate::Client) each, returning a request builder."
+            .to_owned(),
     ]);
     let modules: Vec<_> = model.operations.iter().map(|op| ident(&op.module)).collect();
     let gates: Vec<_> = model.operations.iter().map(|op| cfg(&op.gate)).collect();
@@ -133,12 +145,20 @@ pub fn cargo_toml(settings: &Settings, features: &[String], layout: Layout) -> S
     ];
     lines.extend(DEPENDENCIES.iter().map(|(name, spec)| format!("{name} = {spec}")));
     if !krate.dev_dependencies.is_empty() {
-        lines.extend([String::new(), "# For the examples and tests only; from the generator settings.".to_owned(), "[dev-dependencies]".to_owned()]);
+        lines.extend([
+            String::new(),
+            "# For the examples and tests only; from the generator settings.".to_owned(),
+            "[dev-dependencies]".to_owned(),
+        ]);
         lines.extend(krate.dev_dependencies.iter().map(|(name, spec)| format!("{name} = {spec}")));
     }
     if !features.is_empty() {
         let list = features.iter().map(|feature| value(feature)).collect::<Vec<_>>().join(", ");
-        lines.extend([String::new(), "# One feature per tag of the API: its operations, and the types they use.".to_owned(), "[features]".to_owned()]);
+        lines.extend([
+            String::new(),
+            "# One feature per tag of the API: its operations, and the types they use.".to_owned(),
+            "[features]".to_owned(),
+        ]);
         lines.push(format!("default = [{list}]"));
         // Feature names are ASCII letters, digits and `-` (see `naming::feature_name`): bare keys.
         lines.extend(features.iter().map(|feature| format!("{feature} = []")));

@@ -44,7 +44,10 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
         env!("CARGO_PKG_NAME")
     );
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, &model.features, layout)));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, &model.features, layout)),
+    );
     let mut jobs = vec![Job::Lib(model), Job::ModelsMod(model), Job::OperationsMod(model)];
     if !model.regions.is_empty() {
         jobs.push(Job::Regions(model));
@@ -143,7 +146,9 @@ fn separate_items(formatted: &str) -> String {
         out.push('\n');
         let Some(next) = lines.get(index + 1) else { continue };
         let ends_docs = line.starts_with("//!") && !next.starts_with("//!");
-        let ends_item = matches!(*line, "}" | "    }") && indent(next) == indent(line) && !next.trim_start().starts_with(['}', ')', ']']);
+        let ends_item = matches!(*line, "}" | "    }")
+            && indent(next) == indent(line)
+            && !next.trim_start().starts_with(['}', ')', ']']);
         let after = lines.get(index + 2).copied().unwrap_or_default();
         let next_is_mod = next.contains("mod ") || next.starts_with("#[cfg") && after.contains("mod ");
         let ends_mods = (line.starts_with("mod ") || line.starts_with("pub mod ")) && !next_is_mod;

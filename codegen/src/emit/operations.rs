@@ -11,7 +11,8 @@ use crate::model::{
 };
 
 pub fn emit(op: &Operation) -> TokenStream {
-    let module_docs = inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
+    let module_docs =
+        inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
     let method = method(op);
     let builder = builder(op);
     let output = output_enum(op);
@@ -55,7 +56,11 @@ fn members(op: &Operation) -> Vec<Member<'_>> {
     if let Some(body) = &op.body {
         members.push(Member { name: ident("body"), ty: &body.ty, required: body.required });
     }
-    members.extend(op.params.iter().filter(|p| !p.required).map(|p| Member { name: ident(&p.name), ty: &p.ty, required: false }));
+    members.extend(op.params.iter().filter(|p| !p.required).map(|p| Member {
+        name: ident(&p.name),
+        ty: &p.ty,
+        required: false,
+    }));
     members
 }
 
@@ -76,7 +81,8 @@ fn method(op: &Operation) -> TokenStream {
     };
     docs.extend([String::new(), returns]);
     let docs = doc_attrs(&docs);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
+    let deprecated =
+        op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
     let members = members(op);
     let params = members.iter().filter(|m| m.required).map(|m| {
         let name = &m.name;
@@ -116,7 +122,9 @@ fn argument_docs(op: &Operation) -> Vec<String> {
     if let Some(body @ Body { required: true, .. }) = &op.body {
         lines.push(bullet("`body` (the request body)", &body.docs));
         // The rest of the body's docs (its media type, a multipart body's parts) stay under its bullet.
-        lines.extend(body.docs.iter().skip(1).map(|line| if line.is_empty() { String::new() } else { format!("  {line}") }));
+        lines.extend(
+            body.docs.iter().skip(1).map(|line| if line.is_empty() { String::new() } else { format!("  {line}") }),
+        );
     }
     lines
 }
@@ -230,7 +238,8 @@ fn send_body(op: &Operation) -> TokenStream {
             let parts = pieces.iter().map(|piece| match piece {
                 Piece::Literal(text) => quote!(crate::runtime::TemplatePart::Text(#text)),
                 Piece::Param(name) => {
-                    let wire = op.params.iter().find(|p| &p.name == name).map(|p| p.wire_name.clone()).unwrap_or_default();
+                    let wire =
+                        op.params.iter().find(|p| &p.name == name).map(|p| p.wire_name.clone()).unwrap_or_default();
                     let name = ident(name);
                     quote!(crate::runtime::TemplatePart::Param(#wire, &self.#name))
                 }
@@ -260,7 +269,8 @@ fn send_body(op: &Operation) -> TokenStream {
     let idempotent = op.marked_idempotent.then(|| quote!(request.mark_idempotent();));
     let accept = accept(op).map(|media| quote!(request.accept(#media);));
     // A request to `/` with nothing to add is sent as it is made.
-    let unchanged = op.segments.is_empty() && op.params.is_empty() && body.is_none() && idempotent.is_none() && accept.is_none();
+    let unchanged =
+        op.segments.is_empty() && op.params.is_empty() && body.is_none() && idempotent.is_none() && accept.is_none();
     let binding = if unchanged { quote!(request) } else { quote!(mut request) };
     quote! {
         let #binding = crate::runtime::Request::new(::reqwest::Method::#method, #id);
@@ -292,7 +302,8 @@ fn accept(op: &Operation) -> Option<String> {
         Output::Single(success) => vec![success],
         Output::Cases { cases, .. } => cases.iter().collect(),
     };
-    let mut media: Vec<&str> = successes.iter().filter_map(|s| s.media.as_ref()).map(|m| m.media_type.as_str()).collect();
+    let mut media: Vec<&str> =
+        successes.iter().filter_map(|s| s.media.as_ref()).map(|m| m.media_type.as_str()).collect();
     media.sort_unstable();
     media.dedup();
     (!media.iter().all(|m| *m == "application/json")).then(|| media.join(", "))
@@ -307,11 +318,15 @@ fn send_param(param: &Param) -> TokenStream {
         (ParamLocation::Query, _, QueryStyle::Json) => quote!(request.query_json(#wire, value);),
         (ParamLocation::Header, _, QueryStyle::Json) => quote!(request.header_json(#wire, value);),
         (ParamLocation::Cookie, _, QueryStyle::Json) => quote!(request.cookie_json(#wire, value);),
-        (ParamLocation::Query, _, QueryStyle::FormObject) => quote!(request.query_object(::std::option::Option::None, value);),
+        (ParamLocation::Query, _, QueryStyle::FormObject) => {
+            quote!(request.query_object(::std::option::Option::None, value);)
+        }
         (ParamLocation::Query, _, QueryStyle::DeepObject) => {
             quote!(request.query_object(::std::option::Option::Some(#wire), value);)
         }
-        (ParamLocation::Query, true, QueryStyle::Repeated) => quote!(for value in value { request.query(#wire, value); }),
+        (ParamLocation::Query, true, QueryStyle::Repeated) => {
+            quote!(for value in value { request.query(#wire, value); })
+        }
         (ParamLocation::Query, true, QueryStyle::Delimited(separator)) => {
             let separator = separator.to_string();
             quote!(request.query_delimited(#wire, value, #separator);)
@@ -345,7 +360,8 @@ fn decode(op: &Operation) -> TokenStream {
                     let status = status_pattern(success.status);
                     let variant = ident(&success.variant);
                     let decode = decode_call(success);
-                    let wrap = if success.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
+                    let wrap =
+                        if success.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
                     quote!(#status => #decode.map(|response| response.map(#wrap)),)
                 })
                 .collect()
@@ -362,7 +378,8 @@ fn decode(op: &Operation) -> TokenStream {
 /// The match pattern of the statuses a success response stands for.
 fn status_pattern(status: StatusMatch) -> TokenStream {
     let range = |first: u16| {
-        let (low, high) = (proc_macro2::Literal::u16_unsuffixed(first), proc_macro2::Literal::u16_unsuffixed(first + 99));
+        let (low, high) =
+            (proc_macro2::Literal::u16_unsuffixed(first), proc_macro2::Literal::u16_unsuffixed(first + 99));
         quote!(#low..=#high)
     };
     match status {
@@ -387,7 +404,8 @@ fn decode_call(success: &Success) -> TokenStream {
 fn output_enum(op: &Operation) -> Option<TokenStream> {
     let Output::Cases { name, cases } = &op.output else { return None };
     let name = ident(name);
-    let docs = format!(" What a successful `{}` call gives: one variant per documented success status.", op.operation_id);
+    let docs =
+        format!(" What a successful `{}` call gives: one variant per documented success status.", op.operation_id);
     let variants = cases.iter().map(|success| {
         let variant = ident(&success.variant);
         let mut lines = vec![format!("Status {}.", success.status)];

@@ -92,7 +92,9 @@ fn page_source(pagination: &Pagination) -> &PageSource {
 fn redirect_note(pagination: &Pagination) -> &'static str {
     match page_source(pagination) {
         PageSource::Output => "",
-        PageSource::Variant(..) => " An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.",
+        PageSource::Variant(..) => {
+            " An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`."
+        }
     }
 }
 
@@ -147,7 +149,11 @@ pub fn waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
     let state_enum = ident(&waiter.state_enum);
     let id = option(quote!(submitted), &waiter.id);
     let state_name = ident(&waiter.state.name);
-    let state = if waiter.state.optional { quote!(status.#state_name.as_ref()) } else { quote!(::std::option::Option::Some(&status.#state_name)) };
+    let state = if waiter.state.optional {
+        quote!(status.#state_name.as_ref())
+    } else {
+        quote!(::std::option::Option::Some(&status.#state_name))
+    };
     let status_type = type_path(&waiter.status_type);
     let succeeded = waiter.succeeded.iter().map(|v| ident(v));
     let failed = waiter.failed.iter().map(|v| ident(v));

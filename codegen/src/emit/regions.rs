@@ -7,7 +7,8 @@ use super::tokens::{ident, inner_doc_attrs};
 use crate::model::Region;
 
 pub fn emit(regions: &[Region]) -> TokenStream {
-    let docs = inner_doc_attrs(&["The regions the API is served in, each with its API and login base URLs.".to_owned()]);
+    let docs =
+        inner_doc_attrs(&["The regions the API is served in, each with its API and login base URLs.".to_owned()]);
     let variants: Vec<_> = regions.iter().map(|r| ident(&r.variant)).collect();
     let names: Vec<_> = regions.iter().map(|r| r.name.as_str()).collect();
     let apis = regions.iter().map(|r| r.api.as_str());

@@ -77,7 +77,9 @@ fn field(field: &Field, decode: Decode) -> TokenStream {
         (false, Decode::Derived) => {
             quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
         }
-        (false, Decode::Visitor) => quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")]),
+        (false, Decode::Visitor) => {
+            quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
+        }
     };
     quote! {
         #docs

@@ -102,7 +102,10 @@ fn tagged_impls(name: &proc_macro2::Ident, tag: &str, union: &Union) -> TokenStr
                 quote!(_ => ::std::result::Result::Ok(Self::#unrecognized(value)),),
             )
         }
-        None => (quote!(), quote!(_ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("unknown tag")),)),
+        None => (
+            quote!(),
+            quote!(_ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("unknown tag")),),
+        ),
     };
     quote! {
         impl ::serde::Serialize for #name {

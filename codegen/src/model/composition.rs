@@ -21,10 +21,13 @@ const MAX_DEPTH: usize = 32;
 pub(super) fn sole_member<'s>(doc: &Document, schema: &'s Schema) -> Option<(usize, &'s ReferenceOr<Schema>)> {
     let members = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => all_of,
-        SchemaKind::Any(any) if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => &any.all_of,
+        SchemaKind::Any(any) if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => {
+            &any.all_of
+        }
         _ => return None,
     };
-    let typed: Vec<(usize, &ReferenceOr<Schema>)> = members.iter().enumerate().filter(|(_, m)| !annotation_only(m)).collect();
+    let typed: Vec<(usize, &ReferenceOr<Schema>)> =
+        members.iter().enumerate().filter(|(_, m)| !annotation_only(m)).collect();
     match typed.as_slice() {
         [only] => Some(*only),
         [first, ..] if typed.iter().all(|(_, m)| !object_like(doc, m, 0)) => Some(*first),
@@ -84,10 +87,25 @@ fn json_type<'d>(doc: &'d Document, member: &'d ReferenceOr<Box<Schema>>) -> Opt
 /// Adds the properties of `schema` (an object, or an `allOf` of objects) to `parts`, following `$ref`s.
 /// A member that is not an object, or that names a property another member gives another schema, is
 /// an error at its place.
-pub(super) fn collect(doc: &Document, schema: &Schema, pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
+pub(super) fn collect(
+    doc: &Document,
+    schema: &Schema,
+    pointer: &Pointer,
+    parts: &mut ObjectParts,
+    depth: usize,
+    sink: &mut Sink,
+) {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(object)) => {
-            add_checked(doc, parts, &object.properties, &object.required, object.additional_properties.as_ref(), pointer, sink);
+            add_checked(
+                doc,
+                parts,
+                &object.properties,
+                &object.required,
+                object.additional_properties.as_ref(),
+                pointer,
+                sink,
+            );
         }
         SchemaKind::AllOf { all_of } => members(doc, all_of, &pointer.join("allOf"), parts, depth, sink),
         SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
@@ -109,7 +127,13 @@ pub(super) fn collect(doc: &Document, schema: &Schema, pointer: &Pointer, parts:
 
 /// Adds the properties of `schema` and its `allOf` members to `parts`, leaving out its `oneOf`/`anyOf` (and
 /// an `allOf` member that is one), which the caller makes a union of.
-pub(super) fn collect_object_only(doc: &Document, schema: &Schema, pointer: &Pointer, parts: &mut ObjectParts, sink: &mut Sink) {
+pub(super) fn collect_object_only(
+    doc: &Document,
+    schema: &Schema,
+    pointer: &Pointer,
+    parts: &mut ObjectParts,
+    sink: &mut Sink,
+) {
     let (own, all_of): (Option<&openapiv3::AnySchema>, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => (None, all_of),
         SchemaKind::Any(any) => (Some(any), &any.all_of),
@@ -127,7 +151,13 @@ pub(super) fn collect_object_only(doc: &Document, schema: &Schema, pointer: &Poi
 }
 
 /// Adds the properties of one `allOf` member (or union member) at `at` to `parts`, following a `$ref`.
-pub(super) fn collect_member(doc: &Document, member: &ReferenceOr<Schema>, at: &Pointer, parts: &mut ObjectParts, sink: &mut Sink) {
+pub(super) fn collect_member(
+    doc: &Document,
+    member: &ReferenceOr<Schema>,
+    at: &Pointer,
+    parts: &mut ObjectParts,
+    sink: &mut Sink,
+) {
     match member {
         ReferenceOr::Item(schema) => collect(doc, schema, at, parts, 1, sink),
         ReferenceOr::Reference { reference } => match component(doc, reference) {
@@ -165,7 +195,14 @@ pub(super) fn union_in_all_of(schema: &Schema) -> Option<(usize, &'static str, &
     })
 }
 
-fn members(doc: &Document, members: &[ReferenceOr<Schema>], pointer: &Pointer, parts: &mut ObjectParts, depth: usize, sink: &mut Sink) {
+fn members(
+    doc: &Document,
+    members: &[ReferenceOr<Schema>],
+    pointer: &Pointer,
+    parts: &mut ObjectParts,
+    depth: usize,
+    sink: &mut Sink,
+) {
     if depth > MAX_DEPTH {
         sink.error(pointer, "`allOf` members refer to each other in a cycle");
         return;
@@ -211,7 +248,14 @@ fn add_checked(
             Some((_, first, _)) if same_schema(first, schema) => {}
             Some((_, first, at)) => match (json_type(doc, first), json_type(doc, schema)) {
                 (Some(a), Some(b)) if a != b => {
-                    sink.error(&here, format!("`allOf` members disagree on property {wire:?}: {} here, {} at {at}", article(b), article(a)));
+                    sink.error(
+                        &here,
+                        format!(
+                            "`allOf` members disagree on property {wire:?}: {} here, {} at {at}",
+                            article(b),
+                            article(a)
+                        ),
+                    );
                 }
                 _ => {
                     *first = schema.clone();
@@ -284,7 +328,9 @@ impl TypeBuilder<'_> {
                     let mut tags: Vec<String> = discriminator
                         .mapping
                         .iter()
-                        .filter(|(_, target)| target.as_str() == reference || reference.ends_with(&format!("/{target}")))
+                        .filter(|(_, target)| {
+                            target.as_str() == reference || reference.ends_with(&format!("/{target}"))
+                        })
                         .map(|(tag, _)| tag.clone())
                         .collect();
                     if tags.is_empty() {
@@ -321,14 +367,23 @@ impl TypeBuilder<'_> {
         match discriminator {
             Some(discriminator) if all_references => self.tagged(members, discriminator, pointer, sink),
             Some(_) => {
-                sink.warn(pointer, "the discriminator is not used: a member is not a `$ref`, so members are told apart by shape");
+                sink.warn(
+                    pointer,
+                    "the discriminator is not used: a member is not a `$ref`, so members are told apart by shape",
+                );
                 self.untagged(owner, members, pointer, sink)
             }
             None => self.untagged(owner, members, pointer, sink),
         }
     }
 
-    fn tagged(&mut self, members: &[ReferenceOr<Schema>], discriminator: &Discriminator, pointer: &Pointer, sink: &mut Sink) -> Union {
+    fn tagged(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        discriminator: &Discriminator,
+        pointer: &Pointer,
+        sink: &mut Sink,
+    ) -> Union {
         // Each member's component name, then the tags that select it: the mapping's, or its name.
         let mut targets: Vec<(String, Vec<String>)> = Vec::new();
         for (index, member) in members.iter().enumerate() {
@@ -373,7 +428,11 @@ impl TypeBuilder<'_> {
                 (Type::Named(_), ReferenceOr::Item(_)) => place,
                 (other, _) => shape_name(other),
             };
-            variants.push((specificity(&ty, self), index, UnionVariant { name: names.claim(name), ty, tags: Vec::new(), boxed: false }));
+            variants.push((
+                specificity(&ty, self),
+                index,
+                UnionVariant { name: names.claim(name), ty, tags: Vec::new(), boxed: false },
+            ));
         }
         variants.sort_by_key(|(rank, index, _)| (*rank, *index));
         let variants: Vec<UnionVariant> = variants.into_iter().map(|(_, _, variant)| variant).collect();
@@ -440,7 +499,8 @@ pub fn union_docs(union: &Union) -> Vec<String> {
             lines
         }
         None => {
-            let order: Vec<String> = union.variants.iter().map(|v| format!("[`{}`](Self::{})", v.name, v.name)).collect();
+            let order: Vec<String> =
+                union.variants.iter().map(|v| format!("[`{}`](Self::{})", v.name, v.name)).collect();
             let mut lines = vec![format!(
                 "Told apart by shape: a value decodes into the first variant it fits, tried in this order (the most specific first): {}.",
                 order.join(", ")

@@ -40,7 +40,12 @@ fn kind_facts(kind: &SchemaKind) -> Vec<String> {
             facts
         }
         SchemaKind::Type(T::Integer(i)) => {
-            let mut facts = bounds(i.minimum.map(|n| n.to_string()), i.exclusive_minimum, i.maximum.map(|n| n.to_string()), i.exclusive_maximum);
+            let mut facts = bounds(
+                i.minimum.map(|n| n.to_string()),
+                i.exclusive_minimum,
+                i.maximum.map(|n| n.to_string()),
+                i.exclusive_maximum,
+            );
             facts.extend(i.multiple_of.map(|n| format!("A multiple of {n}.")));
             let values: Vec<String> = i.enumeration.iter().flatten().map(|n| code(&n.to_string())).collect();
             if !values.is_empty() {
@@ -49,7 +54,12 @@ fn kind_facts(kind: &SchemaKind) -> Vec<String> {
             facts
         }
         SchemaKind::Type(T::Number(n)) => {
-            let mut facts = bounds(n.minimum.map(|n| n.to_string()), n.exclusive_minimum, n.maximum.map(|n| n.to_string()), n.exclusive_maximum);
+            let mut facts = bounds(
+                n.minimum.map(|n| n.to_string()),
+                n.exclusive_minimum,
+                n.maximum.map(|n| n.to_string()),
+                n.exclusive_maximum,
+            );
             facts.extend(n.multiple_of.map(|m| format!("A multiple of {m}.")));
             facts
         }
@@ -130,7 +140,10 @@ mod tests {
         let integer = docs(&schema("{type: integer, minimum: 1, maximum: 100, default: 25, example: 50}"));
         assert_eq!(integer, ["At least 1. At most 100. Default: `25`. Example: `50`."]);
         let string = docs(&schema("{type: string, format: uuid, readOnly: true, maxLength: 36, pattern: 'a`b'}"));
-        assert_eq!(string, ["Read-only: the server sets it, so it is optional here. A UUID. Length: at most 36. Matches `` a`b ``."]);
+        assert_eq!(
+            string,
+            ["Read-only: the server sets it, so it is optional here. A UUID. Length: at most 36. Matches `` a`b ``."]
+        );
         assert!(docs(&schema("{type: string}")).is_empty());
     }
 

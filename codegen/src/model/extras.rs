@@ -98,7 +98,8 @@ pub struct Region {
 /// Applies the settings to the model.
 pub(crate) fn apply(model: &mut Model, settings: &Settings, sink: &mut Sink) {
     let types: BTreeMap<String, TypeDef> = model.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
-    let ops: BTreeMap<String, Operation> = model.operations.iter().map(|op| (op.operation_id.clone(), op.clone())).collect();
+    let ops: BTreeMap<String, Operation> =
+        model.operations.iter().map(|op| (op.operation_id.clone(), op.clone())).collect();
     let ctx = Ctx { types: &types, ops: &ops };
     let root = Pointer::root();
     for (index, id) in settings.retry.idempotent.iter().enumerate() {
@@ -151,26 +152,49 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn pagination(&self, op: &Operation, settings: &settings::Pagination, at: &Pointer, sink: &mut Sink) -> Option<Pagination> {
+    fn pagination(
+        &self,
+        op: &Operation,
+        settings: &settings::Pagination,
+        at: &Pointer,
+        sink: &mut Sink,
+    ) -> Option<Pagination> {
         let (page, page_type) = self.page(op, at, sink)?;
         match settings {
             settings::Pagination::Cursor { items, cursor_param, cursor_field } => {
                 let items = self.items(&page_type, items, &at.join("items"), sink);
-                let param = op.params.iter().find(|p| &p.wire_name == cursor_param && p.location == ParamLocation::Query && !p.required);
+                let param = op
+                    .params
+                    .iter()
+                    .find(|p| &p.wire_name == cursor_param && p.location == ParamLocation::Query && !p.required);
                 if param.is_none() {
-                    sink.error(&at.join("cursor-param"), format!("`{}` has no optional query parameter {cursor_param:?}", op.operation_id));
+                    sink.error(
+                        &at.join("cursor-param"),
+                        format!("`{}` has no optional query parameter {cursor_param:?}", op.operation_id),
+                    );
                 }
-                let cursor_field = self.field(&page_type, cursor_field, &[Type::String], &at.join("cursor-field"), sink);
+                let cursor_field =
+                    self.field(&page_type, cursor_field, &[Type::String], &at.join("cursor-field"), sink);
                 let param = param?;
-                Some(Pagination::Cursor { page, items: items?, cursor_param: param.name.clone(), cursor_field: cursor_field? })
+                Some(Pagination::Cursor {
+                    page,
+                    items: items?,
+                    cursor_param: param.name.clone(),
+                    cursor_field: cursor_field?,
+                })
             }
             settings::Pagination::PageNumber { items, page_number, page_count } => {
                 let items = self.items(&page_type, items, &at.join("items"), sink);
                 let page_count = self.field(&page_type, page_count, &[Type::Int32], &at.join("page-count"), sink);
                 let page_number = match &op.body {
-                    Some(Body { ty, required: true, .. }) => self.field(ty, page_number, &[Type::Int32], &at.join("page-number"), sink),
+                    Some(Body { ty, required: true, .. }) => {
+                        self.field(ty, page_number, &[Type::Int32], &at.join("page-number"), sink)
+                    }
                     _ => {
-                        sink.error(&at.join("page-number"), format!("`{}` has no required request body to put the page number in", op.operation_id));
+                        sink.error(
+                            &at.join("page-number"),
+                            format!("`{}` has no required request body to put the page number in", op.operation_id),
+                        );
                         None
                     }
                 };

@@ -71,7 +71,8 @@ pub(super) fn assign(model: &mut Model) {
         }
     }
 
-    let features: BTreeSet<String> = model.operations.iter().flat_map(|op| op.tags.iter().map(|tag| naming::feature_name(tag))).collect();
+    let features: BTreeSet<String> =
+        model.operations.iter().flat_map(|op| op.tags.iter().map(|tag| naming::feature_name(tag))).collect();
     model.features = features.into_iter().collect();
     for (op, need) in model.operations.iter_mut().zip(needs) {
         op.gate = need.gate();

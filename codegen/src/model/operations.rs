@@ -2,8 +2,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, QueryStyle as SpecQueryStyle, ReferenceOr, RequestBody,
-    Response, StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, QueryStyle as SpecQueryStyle, ReferenceOr, RequestBody, Response,
+    StatusCode,
 };
 
 use super::types::TypeBuilder;
@@ -312,8 +312,18 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
 /// Methods the hand-written runtime defines on the client, which operations must not shadow.
 const RUNTIME_METHODS: &[&str] = &["new", "builder", "execute", "base_url", "clone", "fmt"];
 /// Members of every request builder, which parameters must not shadow.
-const BUILDER_MEMBERS: &[&str] =
-    &["client", "body", "send", "send_with_metadata", "build_request", "into_future", "into_stream", "into_pages", "next_page", "wait_for_results"];
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "send_with_metadata",
+    "build_request",
+    "into_future",
+    "into_stream",
+    "into_pages",
+    "next_page",
+    "wait_for_results",
+];
 
 struct OperationNames {
     method: String,
@@ -348,10 +358,8 @@ fn parameters(
         }
     }
     let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
-    let mut params: Vec<Param> = merged
-        .into_values()
-        .filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types, sink))
-        .collect();
+    let mut params: Vec<Param> =
+        merged.into_values().filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types, sink)).collect();
     // Path parameters first, in the order the path names them; the rest keep spec order.
     params.sort_by_key(|p| match p.location {
         ParamLocation::Path => ctx.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX - 1),
@@ -448,7 +456,10 @@ fn parameter(
                 return None;
             };
             if media.encoding != Encoding::Json {
-                sink.error(&at.join("content"), format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type));
+                sink.error(
+                    &at.join("content"),
+                    format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type),
+                );
                 return None;
             }
             (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
@@ -480,7 +491,15 @@ fn parameter(
     if style == QueryStyle::Json {
         docs::push_paragraph(&mut docs, vec!["Sent as JSON text.".to_owned()]);
     }
-    Some(Param { name: names.claim(naming::value_name(&data.name)), wire_name: data.name.clone(), location, ty, required, style, docs })
+    Some(Param {
+        name: names.claim(naming::value_name(&data.name)),
+        wire_name: data.name.clone(),
+        location,
+        ty,
+        required,
+        style,
+        docs,
+    })
 }
 
 /// Whether a parameter of this type is an object whose members can be sent one by one.
@@ -512,7 +531,10 @@ fn is_simple(ty: &Type, types: &TypeBuilder<'_>) -> bool {
 
 fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) -> Vec<Segment> {
     let mut segments = Vec::new();
-    let find = |wire: &str, sink: &mut Sink| match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+    let find = |wire: &str, sink: &mut Sink| match params
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+    {
         Some(param) => Some(param.name.clone()),
         None => {
             sink.error(pointer, format!("path parameter {wire:?} is not declared"));
@@ -520,7 +542,9 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
         }
     };
     for piece in path.split('/').filter(|piece| !piece.is_empty()) {
-        if let Some(wire) = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}')).filter(|w| !w.contains(['{', '}'])) {
+        if let Some(wire) =
+            piece.strip_prefix('{').and_then(|p| p.strip_suffix('}')).filter(|w| !w.contains(['{', '}']))
+        {
             segments.extend(find(wire, sink).map(Segment::Param));
             continue;
         }
@@ -556,7 +580,12 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
     segments
 }
 
-fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Body> {
+fn request_body(
+    ctx: &Ctx<'_>,
+    body: &ReferenceOr<RequestBody>,
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Option<Body> {
     let at = ctx.pointer.join("requestBody");
     let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, sink)?;
     let Some((media, value)) = choose_media(&body.content) else {
@@ -616,7 +645,10 @@ fn media_docs(lead: &str, media: &Media) -> Vec<String> {
     let mut line = format!("{lead} `{}`.", media.media_type);
     if !media.others.is_empty() {
         let others: Vec<String> = media.others.iter().map(|m| format!("`{m}`")).collect();
-        line = format!("{line} The API also offers {}; this client uses JSON when offered, else the first listed.", others.join(", "));
+        line = format!(
+            "{line} The API also offers {}; this client uses JSON when offered, else the first listed.",
+            others.join(", ")
+        );
     }
     vec![line]
 }
@@ -633,7 +665,9 @@ fn content_type(
 ) -> Option<Type> {
     let schema = value.schema.as_ref();
     match media.encoding {
-        Encoding::Json => Some(schema.map_or(Type::Json, |schema| types.schema_type(schema, &at.join("schema"), hint, sink))),
+        Encoding::Json => {
+            Some(schema.map_or(Type::Json, |schema| types.schema_type(schema, &at.join("schema"), hint, sink)))
+        }
         Encoding::Text => Some(Type::String),
         Encoding::Binary => Some(Type::Bytes),
         Encoding::Multipart => Some(Type::Multipart),
@@ -672,7 +706,8 @@ fn responses(
 ) -> Output {
     let at = ctx.pointer.join("responses");
     let mut cases = Vec::new();
-    let mut listed: Vec<(StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().map(|(k, v)| (k.clone(), v)).collect();
+    let mut listed: Vec<(StatusCode, &ReferenceOr<Response>)> =
+        responses.responses.iter().map(|(k, v)| (k.clone(), v)).collect();
     listed.sort_by_key(|(status, _)| status.to_string());
     for (status, response) in listed {
         let here = at.join(status.to_string());
@@ -714,7 +749,13 @@ fn responses(
 }
 
 /// The type of an error response's JSON body, if it has one.
-fn error_type(ctx: &Ctx<'_>, response: &Response, at: &Pointer, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> Option<Type> {
+fn error_type(
+    ctx: &Ctx<'_>,
+    response: &Response,
+    at: &Pointer,
+    types: &mut TypeBuilder<'_>,
+    sink: &mut Sink,
+) -> Option<Type> {
     let (media, schema) = json_schema(&response.content)?;
     let hint = format!("{}Error", ctx.names.builder);
     Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
@@ -731,7 +772,10 @@ fn response_type(
 ) -> (Option<Type>, Option<Media>) {
     let Some((media, value)) = choose_media(&response.content) else { return (None, None) };
     if matches!(media.encoding, Encoding::Multipart | Encoding::Form) {
-        sink.error(&at.join("content").join(&media.media_type), "unsupported: a multipart or form-encoded response body");
+        sink.error(
+            &at.join("content").join(&media.media_type),
+            "unsupported: a multipart or form-encoded response body",
+        );
         return (None, None);
     }
     let hint = format!("{}Response{status}", ctx.names.builder);
@@ -812,12 +856,8 @@ fn operation_docs(operation: &openapiv3::Operation, method: &str, path: &str) ->
 /// The sentence for Genesys's `x-inin-requires-permissions` extension.
 fn permissions(operation: &openapiv3::Operation) -> Option<String> {
     let ext = operation.extensions.get("x-inin-requires-permissions")?;
-    let list: Vec<String> = ext
-        .get("permissions")?
-        .as_array()?
-        .iter()
-        .filter_map(|p| p.as_str().map(|p| format!("`{p}`")))
-        .collect();
+    let list: Vec<String> =
+        ext.get("permissions")?.as_array()?.iter().filter_map(|p| p.as_str().map(|p| format!("`{p}`"))).collect();
     if list.is_empty() {
         return None;
     }

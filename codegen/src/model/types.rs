@@ -8,7 +8,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Gate, Enum, Field, Struct, Type, TypeDef, TypeKind, Variant};
+use super::{Enum, Field, Gate, Struct, Type, TypeDef, TypeKind, Variant};
 use crate::docs;
 use crate::error::{Pointer, Sink};
 use crate::load::Document;
@@ -134,7 +134,10 @@ impl<'a> TypeBuilder<'a> {
             return Type::Named(name.clone());
         }
         let Some(target) = reference.strip_prefix('#').filter(|t| t.starts_with('/')) else {
-            sink.error(pointer, format!("unsupported reference {reference:?}: only references within the document are supported"));
+            sink.error(
+                pointer,
+                format!("unsupported reference {reference:?}: only references within the document are supported"),
+            );
             return Type::Json;
         };
         let schema = match self.doc.raw.pointer(target).map(|value| serde_json::from_value::<Schema>(value.clone())) {
@@ -195,7 +198,9 @@ impl<'a> TypeBuilder<'a> {
                 Some(items) => Type::Vec(Box::new(self.schema_type(items, &pointer.join("items"), hint, sink))),
                 None => Type::Vec(Box::new(Type::Json)),
             },
-            SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json))),
+            SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(
+                self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json),
+            )),
             // No type, or `not` (which no Rust type expresses): any JSON value.
             SchemaKind::Any(_) | SchemaKind::Not { .. } => Type::Json,
             // Compositions define a type of their own: only a bare one reaches here, from a component.
@@ -254,15 +259,24 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::AllOf { .. } if super::composition::sole_member(self.doc, schema).is_none() => {
                 TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
-            SchemaKind::Any(any) if !any.all_of.is_empty() && super::composition::sole_member(self.doc, schema).is_none() => {
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty() && super::composition::sole_member(self.doc, schema).is_none() =>
+            {
                 TypeKind::Struct(self.merged(&name, schema, pointer, sink))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
-                let parts = ObjectParts::of(&any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+                let parts =
+                    ObjectParts::of(&any.properties, &any.required, any.additional_properties.as_ref(), pointer);
                 TypeKind::Struct(self.object(&name, parts, pointer, sink))
             }
             SchemaKind::Not { .. } => {
-                docs::push_paragraph(&mut docs, vec!["Any JSON value: the API describes it by what it is not (`not`), which no Rust type expresses.".to_owned()]);
+                docs::push_paragraph(
+                    &mut docs,
+                    vec![
+                        "Any JSON value: the API describes it by what it is not (`not`), which no Rust type expresses."
+                            .to_owned(),
+                    ],
+                );
                 TypeKind::Alias(Type::Json)
             }
             _ => TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink)),
@@ -279,7 +293,8 @@ impl<'a> TypeBuilder<'a> {
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
         let module = naming::value_name(&name);
-        self.types.insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
+        self.types
+            .insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
     }
 
     pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {
@@ -288,7 +303,11 @@ impl<'a> TypeBuilder<'a> {
         for (wire, schema, at) in &parts.properties {
             let hint = format!("{owner}{}", naming::type_name(wire));
             let (nullable, one_way, facts) = match schema {
-                ReferenceOr::Item(s) => (s.schema_data.nullable, s.schema_data.read_only || s.schema_data.write_only, super::constraints::docs(s)),
+                ReferenceOr::Item(s) => (
+                    s.schema_data.nullable,
+                    s.schema_data.read_only || s.schema_data.write_only,
+                    super::constraints::docs(s),
+                ),
                 ReferenceOr::Reference { .. } => (false, false, Vec::new()),
             };
             let mut docs = self.schema_docs(schema, at);
@@ -329,7 +348,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The value type of `additionalProperties`; `None` when the schema forbids undeclared members.
-    fn additional_type(&mut self, additional: Option<&AdditionalProperties>, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Option<Type> {
+    fn additional_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        pointer: &Pointer,
+        hint: &str,
+        sink: &mut Sink,
+    ) -> Option<Type> {
         match additional {
             None | Some(AdditionalProperties::Any(true)) => Some(Type::Json),
             Some(AdditionalProperties::Any(false)) => None,
@@ -357,7 +382,9 @@ fn defines_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
-        SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty(),
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
+        }
         SchemaKind::OneOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::AnyOf { .. } => true,
         _ => false,
     }

@@ -164,7 +164,9 @@ impl TokenSource {
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Fetch> {
         let url = self.token_url.to_string();
-        let transport = |url: &String, source: reqwest::Error| Fetch::Retryable(AuthError::Transport { url: url.clone(), source }, None);
+        let transport = |url: &String, source: reqwest::Error| {
+            Fetch::Retryable(AuthError::Transport { url: url.clone(), source }, None)
+        };
         let response = http
             .post(self.token_url.clone())
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
@@ -181,7 +183,11 @@ impl TokenSource {
         if !(200..300).contains(&status) {
             let body: String = body.chars().take(300).collect();
             let error = AuthError::Refused { url, status, body };
-            return Err(if retry::for_status(status, true) == Verdict::Retry { Fetch::Retryable(error, asked) } else { Fetch::Final(error) });
+            return Err(if retry::for_status(status, true) == Verdict::Retry {
+                Fetch::Retryable(error, asked)
+            } else {
+                Fetch::Final(error)
+            });
         }
         let invalid = |message: String| Fetch::Final(AuthError::InvalidAnswer { url: url.clone(), message });
         let answer: TokenAnswer = serde_json::from_str(&body).map_err(|err| invalid(err.to_string()))?;

@@ -114,11 +114,7 @@ impl<E> Error<E> {
     }
 
     pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
-        if source.is_timeout() {
-            Error::Timeout { operation, source }
-        } else {
-            Error::Transport { operation, source }
-        }
+        if source.is_timeout() { Error::Timeout { operation, source } } else { Error::Transport { operation, source } }
     }
 }
 

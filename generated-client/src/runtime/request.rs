@@ -318,7 +318,9 @@ fn object_pairs(value: &impl serde::Serialize) -> Result<Vec<(String, String)>, 
     let mut pairs = Vec::new();
     for (name, value) in members {
         match value {
-            serde_json::Value::Array(items) => pairs.extend(items.into_iter().filter_map(form_value).map(|v| (name.clone(), v))),
+            serde_json::Value::Array(items) => {
+                pairs.extend(items.into_iter().filter_map(form_value).map(|v| (name.clone(), v)))
+            }
             other => pairs.extend(form_value(other).map(|v| (name.clone(), v))),
         }
     }
