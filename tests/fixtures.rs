@@ -404,7 +404,7 @@ fn parameters_named_like_builder_members_are_renamed() {
     let generated = generate(KEYWORD_NAMES);
     let operation = file(&generated, "src/operations/match_.rs");
     assert!(operation.contains("pub fn match_("), "{operation}");
-    for setter in ["client2", "send2", "body2", "self_", "foo_bar", "foo_bar2", "gr_xf6_xdf_e"] {
+    for setter in ["client2", "send2", "body2", "timeout2", "self_", "foo_bar", "foo_bar2", "gr_xf6_xdf_e"] {
         assert!(operation.contains(&format!("pub fn {setter}(")), "no setter {setter}:\n{operation}");
     }
     let new = file(&generated, "src/operations/new.rs");

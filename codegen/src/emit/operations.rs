@@ -106,6 +106,7 @@ fn method(op: &Operation) -> TokenStream {
                 #builder {
                     client: self,
                     #(#inits,)*
+                    timeout: ::std::option::Option::None,
                 }
             }
         }
@@ -163,12 +164,19 @@ fn builder(op: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a crate::Client,
             #(#fields,)*
+            timeout: ::std::option::Option<::std::time::Duration>,
         }
 
         impl<'a> #builder<'a> {
             #(#getters)*
             #body_setter
             #(#setters)*
+
+            /// How long each attempt of this request may take, body included, instead of the client's timeout.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
 
             /// Sends the request and decodes the response body.
             #[inline]
@@ -179,7 +187,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
             #[inline]
             pub fn send_with_metadata(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::runtime::Response<#output>, crate::Error>> + ::std::marker::Send + 'a {
-                self.client.call(self.build_request(), |response| #decode)
+                self.client.call(self.build_request(), self.timeout, |response| #decode)
             }
 
             fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {

@@ -310,7 +310,7 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
 }
 
 /// Methods the hand-written runtime defines on the client, which operations must not shadow.
-const RUNTIME_METHODS: &[&str] = &["new", "builder", "execute", "base_url", "clone", "fmt"];
+const RUNTIME_METHODS: &[&str] = &["new", "builder", "call", "execute", "base_url", "clone", "fmt"];
 /// Members of every request builder, which parameters must not shadow.
 const BUILDER_MEMBERS: &[&str] = &[
     "client",
@@ -323,6 +323,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "into_pages",
     "next_page",
     "wait_for_results",
+    "timeout",
 ];
 
 struct OperationNames {

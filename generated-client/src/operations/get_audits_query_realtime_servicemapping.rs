@@ -14,6 +14,7 @@ impl crate::Client {
     ) -> GetAuditsQueryRealtimeServicemapping<'_> {
         GetAuditsQueryRealtimeServicemapping {
             client: self,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -23,9 +24,16 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuditsQueryRealtimeServicemapping<'a> {
     client: &'a crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the response body.
     #[inline]
     pub fn send(
@@ -52,6 +60,7 @@ impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

@@ -12,6 +12,7 @@ impl crate::Client {
     pub fn get_audits_query_servicemapping(&self) -> GetAuditsQueryServicemapping<'_> {
         GetAuditsQueryServicemapping {
             client: self,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -21,9 +22,16 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuditsQueryServicemapping<'a> {
     client: &'a crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> GetAuditsQueryServicemapping<'a> {
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the response body.
     #[inline]
     pub fn send(
@@ -50,6 +58,7 @@ impl<'a> GetAuditsQueryServicemapping<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

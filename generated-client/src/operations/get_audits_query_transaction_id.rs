@@ -20,6 +20,7 @@ impl crate::Client {
         GetAuditsQueryTransactionId {
             client: self,
             transaction_id: transaction_id.into(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -30,12 +31,19 @@ impl crate::Client {
 pub struct GetAuditsQueryTransactionId<'a> {
     client: &'a crate::Client,
     transaction_id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> GetAuditsQueryTransactionId<'a> {
     /// The `transactionId` this request is for.
     pub fn transaction_id(&self) -> &::std::string::String {
         &self.transaction_id
+    }
+
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the response body.
@@ -64,6 +72,7 @@ impl<'a> GetAuditsQueryTransactionId<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

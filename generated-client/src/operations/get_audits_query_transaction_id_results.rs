@@ -24,6 +24,7 @@ impl crate::Client {
             page_size: ::std::option::Option::None,
             expand: ::std::option::Option::None,
             allow_redirect: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -40,6 +41,7 @@ pub struct GetAuditsQueryTransactionIdResults<'a> {
         ::std::vec::Vec<crate::models::GetAuditsQueryTransactionIdResultsExpand>,
     >,
     allow_redirect: ::std::option::Option<bool>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> GetAuditsQueryTransactionIdResults<'a> {
@@ -86,6 +88,12 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         self
     }
 
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the response body.
     #[inline]
     pub fn send(
@@ -112,6 +120,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => {
                         response

@@ -22,6 +22,7 @@ impl crate::Client {
         PostAuditsQuery {
             client: self,
             body: body.into(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -32,9 +33,16 @@ impl crate::Client {
 pub struct PostAuditsQuery<'a> {
     client: &'a crate::Client,
     body: crate::models::AuditQueryRequest,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> PostAuditsQuery<'a> {
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the response body.
     #[inline]
     pub fn send(
@@ -61,6 +69,7 @@ impl<'a> PostAuditsQuery<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

@@ -23,6 +23,7 @@ impl crate::Client {
             client: self,
             body: body.into(),
             expand: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -36,6 +37,7 @@ pub struct PostAuditsQueryRealtime<'a> {
     expand: ::std::option::Option<
         ::std::vec::Vec<crate::models::PostAuditsQueryRealtimeExpand>,
     >,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> PostAuditsQueryRealtime<'a> {
@@ -51,6 +53,12 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         self.expand = ::std::option::Option::Some(
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
+        self
+    }
+
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
         self
     }
 
@@ -80,6 +88,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

@@ -21,6 +21,7 @@ impl crate::Client {
             client: self,
             body: body.into(),
             expand: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -34,6 +35,7 @@ pub struct PostAuditsQueryRealtimeRelated<'a> {
     expand: ::std::option::Option<
         ::std::vec::Vec<crate::models::PostAuditsQueryRealtimeRelatedExpand>,
     >,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 
 impl<'a> PostAuditsQueryRealtimeRelated<'a> {
@@ -49,6 +51,12 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
         self.expand = ::std::option::Option::Some(
             value.into_iter().map(::std::convert::Into::into).collect(),
         );
+        self
+    }
+
+    /// How long each attempt of this request may take, body included, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
         self
     }
 
@@ -78,6 +86,7 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
         self.client
             .call(
                 self.build_request(),
+                self.timeout,
                 |response| match response.status() {
                     200 => response.decode(),
                     _ => ::std::result::Result::Err(response.into_error()),

@@ -61,9 +61,12 @@ impl Client {
     pub async fn call<T, E>(
         &self,
         request: Result<Request, Error<E>>,
+        timeout: Option<Duration>,
         read: impl FnOnce(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Result<Response<T>, Error<E>> {
-        let response = self.execute(request?).await?;
+        let mut request = request?;
+        request.set_timeout(timeout);
+        let response = self.execute(request).await?;
         read(response)
     }
 
@@ -155,6 +158,9 @@ impl Client {
         if let Some((content_type, body)) = request.body_with_type() {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
+        if let Some(timeout) = request.timeout() {
+            builder = builder.timeout(timeout);
+        }
         builder.send().await
     }
 }
@@ -179,6 +185,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
+    http: Option<reqwest::Client>,
 }
 
 /// The credentials given to the builder.
@@ -246,6 +253,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request, token requests included, through `http` instead of an HTTP client of the
+    /// crate's own: for a corporate proxy, your own root certificates, mutual TLS, or a connection pool
+    /// shared with the rest of your program.
+    ///
+    /// The crate then sets nothing on it, so `timeout`, `connect_timeout` and `user_agent` cannot be
+    /// given with it ([`build`](Self::build) says so); set them on `http` instead. Two things are yours
+    /// to get right:
+    /// - timeouts: a client without one waits for a silent server forever. A request builder's `timeout`
+    ///   still bounds each attempt of that request;
+    /// - redirects: build `http` with `redirect(reqwest::redirect::Policy::none())`. The results of a
+    ///   large audit query answer `302` with a download URL, which the crate hands to you; a client that
+    ///   follows it gets the download instead, and the call fails to decode it.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// The client; fails on a base or login URL that is not an absolute `http` or `https` URL, or a
     /// credential that cannot be sent.
     pub fn build(self) -> Result<Client, BuildError> {
@@ -271,16 +295,32 @@ impl ClientBuilder {
                 Auth::ClientCredentials(TokenSource::new(token_url, client_id, client_secret))
             }
         };
-        let user_agent =
-            self.user_agent.unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            // A 302 from the results call is an answer to hand to the caller, not to follow.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(user_agent)
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = match self.http {
+            Some(http) => {
+                let ours = [
+                    ("timeout", self.timeout.is_some()),
+                    ("connect_timeout", self.connect_timeout.is_some()),
+                    ("user_agent", self.user_agent.is_some()),
+                ];
+                if let Some((setting, _)) = ours.into_iter().find(|(_, given)| *given) {
+                    return Err(BuildError::SettingOfOwnHttpClient { setting });
+                }
+                http
+            }
+            None => {
+                let user_agent = self
+                    .user_agent
+                    .unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
+                reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    // A 302 from the results call is an answer to hand to the caller, not to follow.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(user_agent)
+                    .build()
+                    .map_err(BuildError::Http)?
+            }
+        };
         let retry = self.retry.unwrap_or_default();
         Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) })
     }
@@ -340,6 +380,12 @@ pub enum BuildError {
     /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// A setting of the crate's own HTTP client was given together with [`ClientBuilder::http_client`].
+    #[error("`ClientBuilder::{setting}` sets up the crate's own HTTP client: with `http_client`, set it on yours")]
+    SettingOfOwnHttpClient {
+        /// The builder method, such as `timeout`.
+        setting: &'static str,
+    },
 }
 
 #[cfg(test)]

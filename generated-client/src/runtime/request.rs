@@ -1,6 +1,8 @@
 // @generated: copied by genesys-audit-codegen from its runtime/request.rs: edit that file, then run `cargo xtask codegen`.
 //! A request as generated code describes it: method, path segments, query, headers and body.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use reqwest::Url;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -36,6 +38,8 @@ pub struct Request {
     body: Option<(HeaderValue, Bytes)>,
     problems: Vec<String>,
     idempotent: bool,
+    /// How long each attempt may take, instead of the client's timeout.
+    timeout: Option<Duration>,
 }
 
 impl Request {
@@ -53,7 +57,18 @@ impl Request {
             accept: HeaderValue::from_static(JSON),
             body: None,
             problems: Vec::new(),
+            timeout: None,
         }
+    }
+
+    /// How long each attempt may take, body included, instead of the client's timeout (`None`: the client's).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The timeout of each attempt, when it is not the client's.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// The `operationId` this request is for.
