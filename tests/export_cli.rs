@@ -142,6 +142,7 @@ fn scrub_env(command: &mut Command) {
         "https_proxy",
         "ALL_PROXY",
         "all_proxy",
+        "RUST_LOG",
     ] {
         command.env_remove(name);
     }
@@ -479,6 +480,32 @@ async fn async_export_with_client_credentials_sends_the_fetched_token() {
             request.url
         );
         assert!(!query(&request).iter().any(|(k, _)| k == "expand"), "no expand unless asked: {}", request.url);
+    }
+}
+
+#[tokio::test]
+async fn verbose_export_tells_the_clients_story_on_stderr_without_secrets() {
+    let server = MockServer::start().await;
+    let pages = three_pages();
+    mount_login(&server).await;
+    mount_async_query(&server, &pages).await;
+
+    let run = export(&server, Auth::ClientCredentials, &["--interval", INTERVAL, "--page-size", "2", "--verbose"]);
+
+    // Stdout is the export as ever; stderr has the tracing lines besides the tool's own.
+    assert_eq!(run.code(), Some(0), "the export succeeds: {run:?}");
+    assert_eq!(run.entries(), pages.iter().flatten().cloned().collect::<Vec<Value>>());
+    for told in [
+        "fetching a client-credentials token",
+        "call{operation=\"postAuditsQuery\" method=POST route=\"/api/v2/audits/query\"",
+        "retrying reason=\"status 429\"",
+        "the job is not done yet",
+        "page operation=\"getAuditsQueryTransactionIdResults\" items=2",
+    ] {
+        assert!(run.stderr.contains(told), "{told:?} is not on stderr:\n{}", run.stderr);
+    }
+    for secret in [CLIENT_SECRET, "Bearer", "Basic"] {
+        assert!(!run.stderr.contains(secret), "{secret:?} is on stderr:\n{}", run.stderr);
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use tracing::Instrument;
 
 use super::auth::{Auth, Secret, TokenSource};
 use super::error::Error;
@@ -72,13 +73,30 @@ impl Client {
     /// Sends `request` and reads the whole answer, whatever its status, retrying as the client's
     /// [`RetryPolicy`] allows and refreshing a client-credentials token once after a 401. Generated
     /// operations call this, then decode the answer by status.
+    ///
+    /// It runs in a DEBUG span `call` with the operation, method, route template, attempt count, status
+    /// and correlation id; a retry is an INFO event with its reason and wait, giving up a WARN one.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        let span = tracing::debug_span!(
+            "call",
+            operation = request.operation(),
+            method = %request.method(),
+            route = request.route(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            correlation_id = tracing::field::Empty,
+        );
+        self.attempts(request, &span).instrument(span.clone()).await
+    }
+
+    async fn attempts<E>(&self, request: Request, span: &tracing::Span) -> Result<RawResponse, Error<E>> {
         let operation = request.operation();
         let url = request.url(&self.inner.base_url)?;
         let started = Instant::now();
         let mut retries = 0;
         let mut refreshed = false;
         loop {
+            span.record("attempts", retries + 1);
             let token = self.token(operation).await?;
             // Headers and body are read in one attempt: a connection lost while the body arrives is a
             // transport failure like one lost before the headers.
@@ -93,32 +111,60 @@ impl Client {
             let wait = match attempt {
                 Ok((response, retry_after)) => {
                     let status = response.status();
+                    span.record("status", status);
+                    if let Some(id) = response.correlation_id() {
+                        span.record("correlation_id", id.as_str());
+                    }
                     if status == 401 && !refreshed {
                         if let (Auth::ClientCredentials(source), Some(token)) = (&self.inner.auth, &token) {
                             // The token may have been revoked early: get a new one and try once more.
+                            tracing::info!("the server refused the token (401): fetching a new one to try again");
                             source.invalidate(token).await;
                             refreshed = true;
                             continue;
                         }
                     }
                     if retry::for_status(status, request.is_idempotent()) == Verdict::Done {
+                        tracing::debug!(status, "answered");
                         return Ok(response);
                     }
                     retries += 1;
                     let asked = retry_after.and_then(|value| retry::retry_after(&value, SystemTime::now()));
                     match self.inner.retry.next_wait(retries, started.elapsed(), asked) {
-                        Some(wait) => wait,
-                        None => return Ok(response),
+                        Some(wait) => {
+                            retrying(&format!("status {status}"), wait);
+                            wait
+                        }
+                        None => {
+                            tracing::warn!(
+                                status,
+                                attempts = retries,
+                                "giving up: the retry policy allows no more attempts"
+                            );
+                            return Ok(response);
+                        }
                     }
                 }
                 Err(err) => {
+                    let reason = transport_reason(&err);
                     if retry::for_transport(&err, request.is_idempotent()) == Verdict::Done {
+                        tracing::warn!(reason, "giving up: sending this request again could repeat its effect");
                         return Err(Error::transport(operation, err));
                     }
                     retries += 1;
                     match self.inner.retry.next_wait(retries, started.elapsed(), None) {
-                        Some(wait) => wait,
-                        None => return Err(Error::transport(operation, err)),
+                        Some(wait) => {
+                            retrying(reason, wait);
+                            wait
+                        }
+                        None => {
+                            tracing::warn!(
+                                reason,
+                                attempts = retries,
+                                "giving up: the retry policy allows no more attempts"
+                            );
+                            return Err(Error::transport(operation, err));
+                        }
                     }
                 }
             };
@@ -344,6 +390,22 @@ fn login_url_for(api: &Url) -> Option<Url> {
     login.set_host(Some(&format!("login.{host}"))).ok()?;
     login.set_path("");
     Some(login)
+}
+
+/// The INFO event of a retry.
+fn retrying(reason: &str, wait: Duration) {
+    tracing::info!(reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
+}
+
+/// What went wrong with a request that got no answer, in a few words.
+fn transport_reason(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "timeout"
+    } else if err.is_connect() {
+        "cannot connect"
+    } else {
+        "connection lost"
+    }
 }
 
 /// `base` with `path` appended to its path.

@@ -36,7 +36,7 @@ impl RawResponse {
         &self.body
     }
 
-    fn correlation_id(&self) -> Option<String> {
+    pub(crate) fn correlation_id(&self) -> Option<String> {
         correlation_id(&self.headers).map(str::to_owned)
     }
 

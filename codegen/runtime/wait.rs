@@ -72,13 +72,21 @@ where
     loop {
         tokio::time::sleep(interval.min(options.deadline.saturating_sub(started.elapsed()))).await;
         let current = status().await?;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match progress(&current) {
-            Progress::Done => return Ok(current),
+            Progress::Done => {
+                tracing::debug!(operation, elapsed_ms, "the job is done");
+                return Ok(current);
+            }
             Progress::Failed(state) => return Err(Error::WaitFailed { operation, state }),
             Progress::Pending(state) if started.elapsed() >= options.deadline => {
                 return Err(Error::WaitTimedOut { operation, state, waited: started.elapsed() });
             }
-            Progress::Pending(_) => interval = interval.mul_f64(1.5).min(options.max_interval),
+            Progress::Pending(state) => {
+                interval = interval.mul_f64(1.5).min(options.max_interval);
+                let next_poll_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
+                tracing::debug!(operation, state, elapsed_ms, next_poll_ms, "the job is not done yet");
+            }
         }
     }
 }

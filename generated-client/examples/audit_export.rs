@@ -92,6 +92,8 @@ Patience:
 
 Other:
   -q, --quiet                 no progress on stderr (errors and notes are still reported)
+  -v, --verbose               the client's story on stderr: each call, retry, token fetch, poll and page
+                              (RUST_LOG=genesys_cloud_audit=debug does the same; RUST_LOG takes any filter)
   -h, --help                  print this help
 
 Credentials, from the environment: GENESYS_ACCESS_TOKEN, or GENESYS_CLIENT_ID and
@@ -127,6 +129,7 @@ struct Options {
     request_timeout: Option<Duration>,
     max_attempts: u32,
     quiet: bool,
+    verbose: bool,
 }
 
 /// What the command line asks for.
@@ -195,7 +198,10 @@ async fn main() -> ExitCode {
     let outcome = match parse_args(std::env::args_os().skip(1)) {
         Ok(Command::Help) => print_help(),
         Ok(Command::Export(options)) => match credentials_from_env() {
-            Ok(credentials) => export(&options, credentials).await,
+            Ok(credentials) => {
+                trace_to_stderr(options.verbose);
+                export(&options, credentials).await
+            }
             Err(failure) => Err(failure),
         },
         Err(failure) => Err(failure),
@@ -211,6 +217,20 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::BrokenPipe) => ExitCode::from(EXIT_BROKEN_PIPE),
+    }
+}
+
+/// Sends what the client traces to stderr: its DEBUG story with `--verbose`, else what `RUST_LOG` asks
+/// for (`RUST_LOG=genesys_cloud_audit=info` shows retries), else nothing. No secret is ever traced.
+fn trace_to_stderr(verbose: bool) {
+    let directives = if verbose {
+        Some("genesys_cloud_audit=debug".to_owned())
+    } else {
+        std::env::var("RUST_LOG").ok().filter(|directives| !directives.trim().is_empty())
+    };
+    if let Some(directives) = directives {
+        let filter = tracing_subscriber::EnvFilter::new(directives);
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_ansi(false).try_init();
     }
 }
 
@@ -246,6 +266,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failu
     let mut request_timeout = None;
     let mut max_attempts = None;
     let mut quiet = false;
+    let mut verbose = false;
 
     while let Some(arg) = args.next() {
         let arg = arg.into_string().map_err(|arg| usage(format!("argument {arg:?} is not valid UTF-8")))?;
@@ -257,7 +278,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failu
             return Ok(Command::Help);
         }
         // Flags without a value.
-        let is_switch = matches!(flag.as_str(), "--expand-user" | "--realtime" | "-q" | "--quiet");
+        let is_switch = matches!(flag.as_str(), "--expand-user" | "--realtime" | "-q" | "--quiet" | "-v" | "--verbose");
         if is_switch {
             if inline.is_some() {
                 return Err(usage(format!("{flag} takes no value")));
@@ -265,6 +286,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failu
             match flag.as_str() {
                 "--expand-user" => expand_user = true,
                 "--realtime" => realtime = true,
+                "-v" | "--verbose" => verbose = true,
                 _ => quiet = true,
             }
             continue;
@@ -356,6 +378,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failu
         request_timeout,
         max_attempts: max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
         quiet,
+        verbose,
     })))
 }
 

@@ -193,4 +193,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("thiserror", r#""2""#),
     // Waiting between retries and polls, and one token refresh at a time; reqwest runs on it already.
     ("tokio", r#"{ version = "1", default-features = false, features = ["sync", "time"] }"#),
+    // Spans and events of calls, retries, token fetches, polls and pages, for the application's subscriber.
+    ("tracing", r#"{ version = "0.1.40", default-features = false, features = ["std"] }"#),
 ];

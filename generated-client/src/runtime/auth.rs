@@ -137,18 +137,31 @@ impl TokenSource {
         }
         let started = Instant::now();
         let mut retries = 0;
+        tracing::debug!(url = %self.token_url, "fetching a client-credentials token");
         let fresh = loop {
             let (error, asked) = match self.fetch(http).await {
                 Ok(fresh) => break fresh,
                 Err(Fetch::Retryable(error, asked)) => (error, asked),
-                Err(Fetch::Final(error)) => return Err(error),
+                Err(Fetch::Final(error)) => {
+                    tracing::warn!(url = %self.token_url, "no token: {error}");
+                    return Err(error);
+                }
             };
             retries += 1;
             match policy.next_wait(retries, started.elapsed(), asked) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(error),
+                Some(wait) => {
+                    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                    tracing::info!(url = %self.token_url, wait_ms, "retrying the token request: {error}");
+                    tokio::time::sleep(wait).await
+                }
+                None => {
+                    tracing::warn!(url = %self.token_url, attempts = retries, "no token, giving up: {error}");
+                    return Err(error);
+                }
             }
         };
+        let refresh_in_s = fresh.refresh_at.saturating_duration_since(Instant::now()).as_secs();
+        tracing::debug!(refresh_in_s, "token fetched");
         let token = fresh.token.clone();
         *cached = Some(fresh);
         Ok(token)

@@ -68,6 +68,7 @@ where
             }
         };
         let page = fetch(request).await?;
+        tracing::debug!(operation, items = page.items.len(), last = page.next.is_none(), "page");
         let next = match page.next {
             Some((key, _)) if !seen.insert(key.clone()) => Next::Loop(key),
             Some((_, request)) => Next::Fetch(request),

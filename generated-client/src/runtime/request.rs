@@ -40,6 +40,8 @@ pub struct Request {
     idempotent: bool,
     /// How long each attempt may take, instead of the client's timeout.
     timeout: Option<Duration>,
+    /// The path as the API description writes it (`/api/v2/audits/query/{transactionId}`), for tracing.
+    route: String,
 }
 
 impl Request {
@@ -58,7 +60,14 @@ impl Request {
             body: None,
             problems: Vec::new(),
             timeout: None,
+            route: String::new(),
         }
+    }
+
+    /// The path as the API description writes it, parameters as `{name}`: what tracing shows, since
+    /// the values may be personal data.
+    pub fn route(&self) -> &str {
+        if self.route.is_empty() { "/" } else { &self.route }
     }
 
     /// How long each attempt may take, body included, instead of the client's timeout (`None`: the client's).
@@ -94,6 +103,8 @@ impl Request {
 
     /// Appends a fixed path segment.
     pub fn push_literal(&mut self, segment: &'static str) {
+        self.route.push('/');
+        self.route.push_str(segment);
         self.segments.push(segment.to_owned());
     }
 
@@ -107,16 +118,22 @@ impl Request {
             "." | ".." => self.problems.push(format!("path parameter `{name}` cannot be {value:?}")),
             _ => {}
         }
+        self.route.push_str(&format!("/{{{name}}}"));
         self.segments.push(value.into_owned());
     }
 
     /// Appends one segment made of text and path parameters (`{id}.json`); it is percent-encoded whole.
     pub fn push_template(&mut self, parts: &[TemplatePart<'_>]) {
         let mut segment = String::new();
+        self.route.push('/');
         for part in parts {
             match part {
-                TemplatePart::Text(text) => segment.push_str(text),
+                TemplatePart::Text(text) => {
+                    self.route.push_str(text);
+                    segment.push_str(text)
+                }
                 TemplatePart::Param(name, value) => {
+                    self.route.push_str(&format!("{{{name}}}"));
                     let value = value.to_param();
                     if value.is_empty() {
                         self.problems.push(format!("path parameter `{name}` is empty"));

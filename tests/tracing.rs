@@ -1,0 +1,174 @@
+//! What the client traces, captured by a `tracing-subscriber` formatter into a buffer, against a local
+//! mock server (127.0.0.1 only): the span of a retried call with its operation, method, route template,
+//! attempts, status and correlation id, the retry's event with its reason and wait; nothing at INFO for a
+//! call that went well; and no secret, token or `Authorization` value in anything traced, whatever the
+//! level, through a token fetch, a 401, a refresh and a retry.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use genesys_cloud_audit::{Client, RetryPolicy};
+use serde_json::json;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TRANSACTION_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
+const CORRELATION_ID: &str = "8d1c4f2e-6a3b-4e9d-b7c5-0f2a9e4d6b13";
+const CLIENT_SECRET: &str = "s3cr3t-Pa55w0rd-9f8e";
+/// `base64("audit-client:s3cr3t-Pa55w0rd-9f8e")`, the Basic credentials of the token request.
+const BASIC: &str = "YXVkaXQtY2xpZW50OnMzY3IzdC1QYTU1dzByZC05Zjhl";
+const FIRST_TOKEN: &str = "tok-first-7c1d";
+const SECOND_TOKEN: &str = "tok-second-2e9a";
+
+/// A buffer the formatter writes into.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `call` on a current-thread runtime with a subscriber that writes the client's own spans (when they
+/// close, with their fields) and events at `level` and above; what it wrote.
+fn traced<F: Future<Output = ()>>(level: LevelFilter, call: impl FnOnce() -> F) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber =
+        tracing_subscriber::registry().with(Targets::new().with_target("genesys_cloud_audit", level)).with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_span_events(FmtSpan::CLOSE),
+        );
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    tracing::subscriber::with_default(subscriber, || runtime.block_on(call()));
+    captured.text()
+}
+
+fn status_body() -> serde_json::Value {
+    json!({"id": TRANSACTION_ID, "state": "Running"})
+}
+
+#[test]
+fn a_retried_call_is_one_span_with_its_attempts_and_an_event_per_retry() {
+    let text = traced(LevelFilter::DEBUG, || async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(status_body())
+                    .insert_header("ININ-Correlation-Id", CORRELATION_ID),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).access_token("t").build().unwrap();
+        client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.unwrap();
+    });
+    let retry =
+        text.lines().find(|line| line.contains("retrying")).unwrap_or_else(|| panic!("no retry event:\n{text}"));
+    assert!(
+        retry.contains(" INFO ") && retry.contains("reason=\"status 503\"") && retry.contains("wait_ms=0"),
+        "{retry}"
+    );
+    let close = text.lines().find(|line| line.contains("close")).unwrap_or_else(|| panic!("no span:\n{text}"));
+    for field in [
+        "call{operation=\"getAuditsQueryTransactionId\"",
+        "method=GET",
+        "route=\"/api/v2/audits/query/{transactionId}\"",
+        "attempts=2",
+        "status=200",
+        &format!("correlation_id=\"{CORRELATION_ID}\""),
+    ] {
+        assert!(close.contains(field), "no {field} in the span:\n{text}");
+    }
+    assert!(text.contains("DEBUG") && text.contains("answered"), "{text}");
+    assert!(!text.contains(TRANSACTION_ID), "the route names the parameter, not its value:\n{text}");
+}
+
+#[test]
+fn a_call_that_goes_well_says_nothing_at_info() {
+    let text = traced(LevelFilter::INFO, || async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(status_body()))
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).access_token("t").build().unwrap();
+        client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.unwrap();
+    });
+    assert_eq!(text, "");
+}
+
+fn token_answer(token: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": 3600}))
+}
+
+#[test]
+fn no_secret_or_token_is_traced_through_a_refresh_and_a_retry() {
+    let text = traced(LevelFilter::TRACE, || async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(token_answer(FIRST_TOKEN))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(token_answer(SECOND_TOKEN))
+            .mount(&server)
+            .await;
+        // The first token is refused, then a 503 with the second, then an answer.
+        let bearer = |token: &str| format!("Bearer {token}");
+        Mock::given(header("authorization", bearer(FIRST_TOKEN).as_str()))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        Mock::given(header("authorization", bearer(SECOND_TOKEN).as_str()))
+            .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(header("authorization", bearer(SECOND_TOKEN).as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(status_body()))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .login_url(server.uri())
+            .client_credentials("audit-client", CLIENT_SECRET)
+            .retry(RetryPolicy::default())
+            .build()
+            .unwrap();
+        client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.unwrap();
+    });
+    // The story is there...
+    for expected in ["fetching a client-credentials token", "token fetched", "refused the token (401)", "retrying"] {
+        assert!(text.contains(expected), "no {expected:?} in:\n{text}");
+    }
+    // ...and no secret in it.
+    for secret in [CLIENT_SECRET, BASIC, FIRST_TOKEN, SECOND_TOKEN, "Bearer", "Basic"] {
+        assert!(!text.contains(secret), "{secret:?} was traced:\n{text}");
+    }
+}
