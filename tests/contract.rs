@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use genesys_cloud_audit::models::{
     AuditQueryFilter, AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName,
-    AuditQuerySortSortOrder, AuditRealtimeQueryRequest, AuditRealtimeRelatedRequest,
+    AuditQuerySortOrder, AuditRealtimeQueryRequest, AuditRealtimeRelatedRequest,
 };
 use genesys_cloud_audit::operations::GetAuditsQueryTransactionIdResultsOutput;
 use genesys_cloud_audit::{Client, Error, RetryPolicy};
@@ -207,7 +207,7 @@ fn filter(property: AuditQueryFilterProperty, value: &str) -> AuditQueryFilter {
     AuditQueryFilter::new(property, value)
 }
 
-fn sort(order: AuditQuerySortSortOrder) -> AuditQuerySort {
+fn sort(order: AuditQuerySortOrder) -> AuditQuerySort {
     AuditQuerySort::new(AuditQuerySortName::Timestamp, order)
 }
 
@@ -230,7 +230,7 @@ fn drive_every_operation(contract: &mut Contract, client: &Client, prefix: &str)
             filter(AuditQueryFilterProperty::EntityType, "Flow"),
             filter(AuditQueryFilterProperty::EntityId, FLOW_ID),
         ])
-        .with_sort([sort(AuditQuerySortSortOrder::Descending)]);
+        .with_sort([sort(AuditQuerySortOrder::Descending)]);
     contract.call(label("postAuditsQuery (serviceName, 6 filters, sort)"), client.post_audits_query(full_query));
 
     contract.call(label("getAuditsQueryTransactionId"), client.get_audits_query_transaction_id(TRANSACTION_ID));
@@ -264,7 +264,7 @@ fn drive_every_operation(contract: &mut Contract, client: &Client, prefix: &str)
             filter(AuditQueryFilterProperty::Action, "Update"),
             filter(AuditQueryFilterProperty::EntityType, "User"),
         ])
-        .with_sort([sort(AuditQuerySortSortOrder::Ascending)])
+        .with_sort([sort(AuditQuerySortOrder::Ascending)])
         .with_page_number(2)
         .with_page_size(50);
     contract.call(
@@ -278,7 +278,7 @@ fn drive_every_operation(contract: &mut Contract, client: &Client, prefix: &str)
     );
     let full_related = AuditRealtimeRelatedRequest::new(AUDIT_ID)
         .with_trustor_org_id(TRUSTOR_ORG_ID)
-        .with_sort([sort(AuditQuerySortSortOrder::Descending)]);
+        .with_sort([sort(AuditQuerySortOrder::Descending)]);
     contract.call(
         label("postAuditsQueryRealtimeRelated (expand user; trustorOrgId, sort)"),
         client.post_audits_query_realtime_related(full_related).expand(["user"]),

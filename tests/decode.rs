@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use genesys_cloud_audit::models::{
     AuditLogMessage, AuditLogMessageLevel, AuditLogMessageStatus, AuditQueryExecutionResultsResponse,
     AuditQueryExecutionStatusResponse, AuditQueryExecutionStatusResponseState, AuditQueryFilter,
-    AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName, AuditQuerySortSortOrder,
+    AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName, AuditQuerySortOrder,
     AuditRealtimeQueryRequest, AuditRealtimeRelatedRequest, ErrorBody, GetAuditsQueryTransactionIdResultsExpand,
     LimitNamespace,
 };
@@ -239,7 +239,7 @@ fn status_response_with_unknown_state_decodes() {
     assert_eq!(state.as_str(), "Expired");
     assert_eq!(status.start_date, Some(utc(2024, 3, 5, 14, 20, 0, 125)));
     assert_eq!(status.filters.as_ref().unwrap()[0].property, AuditQueryFilterProperty::Action);
-    assert_eq!(status.sort.as_ref().unwrap()[0].sort_order, AuditQuerySortSortOrder::Descending);
+    assert_eq!(status.sort.as_ref().unwrap()[0].sort_order, AuditQuerySortOrder::Descending);
     assert_eq!(serde_json::to_value(&status).unwrap(), raw);
 }
 
@@ -269,7 +269,7 @@ fn query_request_with_filters_and_sort_encodes() {
     let body = AuditQueryRequest::new("2024-01-01T00:00:00Z/2024-01-02T00:00:00Z")
         .with_service_name("Architect")
         .with_filters([AuditQueryFilter::new(AuditQueryFilterProperty::Action, "Publish")])
-        .with_sort([AuditQuerySort::new(AuditQuerySortName::Timestamp, AuditQuerySortSortOrder::Ascending)]);
+        .with_sort([AuditQuerySort::new(AuditQuerySortName::Timestamp, AuditQuerySortOrder::Ascending)]);
     assert_eq!(
         encode_without_nulls!(body),
         json!({
@@ -302,7 +302,7 @@ fn from_str_picks_the_known_variant() {
     assert_eq!(AuditLogMessageLevel::from("GENESYS_INTERNAL".to_owned()), AuditLogMessageLevel::GenesysInternal);
     assert_eq!(AuditLogMessageStatus::from("WARNING"), AuditLogMessageStatus::Warning);
     assert_eq!(LimitNamespace::from("analytics.realtime"), LimitNamespace::AnalyticsRealtime);
-    assert_eq!(AuditQuerySortSortOrder::from("descending"), AuditQuerySortSortOrder::Descending);
+    assert_eq!(AuditQuerySortOrder::from("descending"), AuditQuerySortOrder::Descending);
     assert_eq!(GetAuditsQueryTransactionIdResultsExpand::from("user"), GetAuditsQueryTransactionIdResultsExpand::User);
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use genesys_cloud_audit::models::{
     AuditQueryExecutionResultsResponse, AuditQueryExecutionStatusResponseState, AuditQueryFilter,
-    AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName, AuditQuerySortSortOrder,
+    AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName, AuditQuerySortOrder,
     AuditRealtimeQueryRequest, AuditRealtimeRelatedRequest, ErrorBody, GetAuditsQueryTransactionIdResultsExpand,
     PostAuditsQueryRealtimeExpand, PostAuditsQueryRealtimeRelatedExpand,
 };
@@ -200,7 +200,7 @@ async fn post_query_request_and_response() {
     let body = AuditQueryRequest::new(INTERVAL)
         .with_service_name("Architect")
         .with_filters([AuditQueryFilter::new(AuditQueryFilterProperty::Action, "Publish")])
-        .with_sort([AuditQuerySort::new(AuditQuerySortName::Timestamp, AuditQuerySortSortOrder::Descending)]);
+        .with_sort([AuditQuerySort::new(AuditQuerySortName::Timestamp, AuditQuerySortOrder::Descending)]);
     let status = client.post_audits_query(body).send().await.unwrap();
     let expected_body = json!({
         "interval": INTERVAL,

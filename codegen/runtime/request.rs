@@ -100,11 +100,11 @@ impl Request {
         self.idempotent
     }
 
-    /// Appends a fixed path segment.
-    pub fn push_literal(&mut self, segment: &'static str) {
+    /// Appends fixed path segments, written as in the path with `/` between them (`api/v2/audits`).
+    pub fn push_literal(&mut self, segments: &'static str) {
         self.route.push('/');
-        self.route.push_str(segment);
-        self.segments.push(segment.to_owned());
+        self.route.push_str(segments);
+        self.segments.extend(segments.split('/').map(str::to_owned));
     }
 
     /// Appends the path parameter `name`; it is percent-encoded when the URL is built. An empty value,

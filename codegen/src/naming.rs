@@ -22,6 +22,40 @@ pub fn type_name(wire: &str) -> String {
     finish(ascii_words(wire).to_upper_camel_case(), "X", "Value")
 }
 
+/// The name of a type defined inline in a property: the owner's name, then the property's, without saying
+/// twice the words they share where one ends and the other begins (`AuditQuerySort` and `sortOrder` give
+/// `AuditQuerySortOrder`, not `AuditQuerySortSortOrder`). At least one word of the property is kept, so
+/// the name never equals its owner's. It depends on these two names alone, so it stays across spec bumps.
+pub fn member_type_name(owner: &str, wire: &str) -> String {
+    let property = type_name(wire);
+    let owner_words = camel_words(owner);
+    let property_words = camel_words(&property);
+    let shared = (1..property_words.len())
+        .rev()
+        .find(|&n| n <= owner_words.len() && owner_words[owner_words.len() - n..] == property_words[..n])
+        .unwrap_or(0);
+    format!("{owner}{}", property_words[shared..].concat())
+}
+
+/// The words of an `UpperCamelCase` name: each starts at an upper-case letter, or at a digit after a letter.
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let bytes = name.as_bytes();
+    for index in 1..bytes.len() {
+        let starts_word =
+            bytes[index].is_ascii_uppercase() || (bytes[index].is_ascii_digit() && !bytes[index - 1].is_ascii_digit());
+        if starts_word {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    if start < name.len() {
+        words.push(&name[start..]);
+    }
+    words
+}
+
 /// A field, parameter, method or module name: `snake_case`.
 pub fn value_name(wire: &str) -> String {
     finish(ascii_words(wire).to_snake_case(), "x_", "value")
@@ -114,6 +148,21 @@ mod tests {
         assert_eq!(feature_name("default"), "tag-default");
         assert_eq!(feature_name("3rd party"), "tag-3rd-party");
         assert_eq!(feature_name("!"), "tag");
+    }
+
+    #[test]
+    fn member_type_names_do_not_repeat_the_owners_last_words() {
+        assert_eq!(member_type_name("AuditQuerySort", "sortOrder"), "AuditQuerySortOrder");
+        assert_eq!(member_type_name("AuditQuerySort", "name"), "AuditQuerySortName");
+        assert_eq!(member_type_name("AuditLogMessage", "messageParams"), "AuditLogMessageParams");
+        assert_eq!(member_type_name("QueueMember", "memberRoutingStatus"), "QueueMemberRoutingStatus");
+        // The whole property repeated: nothing is dropped, so the name is not its owner's.
+        assert_eq!(member_type_name("UserRoutingStatus", "routingStatus"), "UserRoutingStatusRoutingStatus");
+        assert_eq!(member_type_name("Sort", "sort"), "SortSort");
+        assert_eq!(member_type_name("Sort", "sort_order"), "SortOrder");
+        // Words are compared whole: `Pet` does not end `Carpet`.
+        assert_eq!(member_type_name("Carpet", "petType"), "CarpetPetType");
+        assert_eq!(member_type_name("Item", "v2Status"), "ItemV2Status");
     }
 
     #[test]

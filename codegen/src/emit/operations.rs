@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{argument, doc_attrs, ident, inner_doc_attrs, type_path};
+use super::tokens::{argument, doc_attrs, field_init, ident, inner_doc_attrs, type_path};
 use crate::model::{
     Body, Encoding, Operation, Output, Param, ParamLocation, Piece, QueryStyle, Segment, StatusMatch, Success,
 };
@@ -93,7 +93,7 @@ fn method(op: &Operation) -> TokenStream {
         let name = &m.name;
         if m.required {
             let (_, value) = argument(m.ty, name);
-            quote!(#name: #value)
+            field_init(name, value)
         } else {
             quote!(#name: ::std::option::Option::None)
         }
@@ -213,11 +213,18 @@ fn builder(op: &Operation) -> TokenStream {
 /// A required parameter, as given to the method (the job id of a waiter's results request, say).
 fn getter(param: &Param) -> TokenStream {
     let name = ident(&param.name);
-    let ty = type_path(&param.ty);
     let docs = format!(" The `{}` this request is for.", param.wire_name);
+    // A string is lent as `&str`, as a careful hand would write it; anything else by reference.
+    let ty = match &param.ty {
+        crate::model::Type::String => quote!(&str),
+        ty => {
+            let ty = type_path(ty);
+            quote!(&#ty)
+        }
+    };
     quote! {
         #[doc = #docs]
-        pub fn #name(&self) -> &#ty {
+        pub fn #name(&self) -> #ty {
             &self.#name
         }
     }
@@ -237,10 +244,34 @@ fn setter(name: &str, ty: &crate::model::Type, docs: &[String]) -> TokenStream {
     }
 }
 
-fn send_body(op: &Operation) -> TokenStream {
-    let method = ident(&op.http_method);
-    let id = &op.operation_id;
-    let segments = op.segments.iter().map(|segment| match segment {
+/// The calls that write the path: consecutive fixed segments as one literal (`api/v2/audits`), then each
+/// segment with a parameter.
+fn path_calls(op: &Operation) -> Vec<TokenStream> {
+    let mut calls = Vec::new();
+    let mut literals: Vec<&str> = Vec::new();
+    for segment in &op.segments {
+        if let Segment::Literal(text) = segment {
+            literals.push(text);
+            continue;
+        }
+        push_literals(&mut calls, &mut literals);
+        calls.push(segment_call(op, segment));
+    }
+    push_literals(&mut calls, &mut literals);
+    calls
+}
+
+fn push_literals(calls: &mut Vec<TokenStream>, literals: &mut Vec<&str>) {
+    if !literals.is_empty() {
+        let text = literals.join("/");
+        calls.push(quote!(request.push_literal(#text);));
+        literals.clear();
+    }
+}
+
+/// The call that writes one segment with a parameter in it.
+fn segment_call(op: &Operation, segment: &Segment) -> TokenStream {
+    match segment {
         Segment::Literal(text) => quote!(request.push_literal(#text);),
         Segment::Template(pieces) => {
             let parts = pieces.iter().map(|piece| match piece {
@@ -264,7 +295,13 @@ fn send_body(op: &Operation) -> TokenStream {
                 quote!(request.push_param(#wire, &self.#name);)
             }
         }
-    });
+    }
+}
+
+fn send_body(op: &Operation) -> TokenStream {
+    let method = ident(op.http_method.as_str());
+    let id = &op.operation_id;
+    let segments = path_calls(op);
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(send_param);
     let body = op.body.as_ref().map(|body| {
         if body.required {

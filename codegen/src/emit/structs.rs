@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::struct_decode;
-use super::tokens::{argument, doc_attrs, ident, type_path};
+use super::tokens::{argument, doc_attrs, field_init, ident, type_path};
 use crate::model::{Field, Struct, TypeDef};
 
 pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
@@ -70,21 +70,31 @@ enum Decode {
 fn field(field: &Field, decode: Decode) -> TokenStream {
     let docs = doc_attrs(&field.docs);
     let name = ident(&field.name);
-    let wire = &field.wire_name;
     let ty = field_type(field);
-    let serde = match (field.required, decode) {
-        (true, _) => quote!(#[serde(rename = #wire)]),
-        (false, Decode::Derived) => {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
-        }
-        (false, Decode::Visitor) => {
-            quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
-        }
-    };
+    let serde = serde_attribute(field, decode);
     quote! {
         #docs
         #serde
         pub #name: #ty,
+    }
+}
+
+/// A field's `#[serde(...)]`: its wire name when the Rust name differs, and for an optional field, never
+/// `null` on the wire (and absent decodes as `None` when serde's derive decodes it); none when nothing is
+/// needed.
+fn serde_attribute(field: &Field, decode: Decode) -> TokenStream {
+    let wire = &field.wire_name;
+    let rename = (field.name != *wire).then(|| quote!(rename = #wire));
+    let optional = match (field.required, decode) {
+        (true, _) => None,
+        (false, Decode::Derived) => Some(quote!(default, skip_serializing_if = "::std::option::Option::is_none")),
+        (false, Decode::Visitor) => Some(quote!(skip_serializing_if = "::std::option::Option::is_none")),
+    };
+    match (rename, optional) {
+        (None, None) => TokenStream::new(),
+        (Some(rename), None) => quote!(#[serde(#rename)]),
+        (None, Some(optional)) => quote!(#[serde(#optional)]),
+        (Some(rename), Some(optional)) => quote!(#[serde(#rename, #optional)]),
     }
 }
 
@@ -115,7 +125,7 @@ fn constructor(strukt: &Struct) -> TokenStream {
             }
             (false, false) => argument(&f.ty, &name).1,
         };
-        quote!(#name: #value)
+        field_init(&name, value)
     });
     let additional = strukt.additional.as_ref().map(|(name, _)| {
         let name = ident(name);

@@ -53,10 +53,12 @@ pub fn type_path(ty: &Type) -> TokenStream {
 
 /// The argument type a setter or constructor takes for a value of `ty`, and how to turn it into `ty`.
 ///
-/// Scalars and named types take `impl Into<T>`, so `&str` works where a `String` or an enum is wanted;
-/// arrays take any iterator of such items.
+/// Booleans and numbers are taken as they are (`impl Into` would buy nothing but worse inference of
+/// literals); strings, dates and named types take `impl Into<T>`, so `&str` works where a `String` or an
+/// enum is wanted; arrays take any iterator of such items.
 pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
     match ty {
+        Type::Bool | Type::Int32 | Type::Int64 | Type::Float | Type::Double => (type_path(ty), quote!(#value)),
         Type::Vec(item) => {
             let item = type_path(item);
             (
@@ -69,6 +71,11 @@ pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
             (quote!(impl ::std::convert::Into<#path>), quote!(#value.into()))
         }
     }
+}
+
+/// `name: value` in a struct expression, or `name` alone when the value is the variable of that name.
+pub fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
+    if value.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 /// The `#[cfg]` that compiles an item when its gate is open; nothing when it always is.

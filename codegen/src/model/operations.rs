@@ -25,8 +25,8 @@ pub struct Operation {
     pub builder_name: String,
     /// The file name of the generated module.
     pub module: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template, such as `/api/v2/audits/query/{transactionId}`.
     pub path: String,
     /// The path split at `/`.
@@ -93,6 +93,78 @@ pub struct Param {
     pub style: QueryStyle,
     /// Rustdoc lines.
     pub docs: Vec<String>,
+}
+
+/// The HTTP method of an operation: one of the eight a path item may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item's key (`get`, `post`, ...); `None` for anything else.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method's key in a path item, lower case.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// The method as HTTP writes it, upper case: also the name of its `reqwest::Method` constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Where a parameter is sent.
@@ -257,11 +329,16 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             sink.error(&pointer, "unsupported: a path item given by `$ref`");
             continue;
         };
-        for (method, operation) in item.iter() {
+        for (key, operation) in item.iter() {
+            // openapiv3 yields only the eight method keys of a path item.
+            let Some(method) = HttpMethod::from_key(key) else {
+                sink.error(&pointer.join(key), format!("unsupported HTTP method {key:?}"));
+                continue;
+            };
             let id = operation.operation_id.clone().unwrap_or_else(|| {
-                let name = naming::route_name(method, path);
+                let name = naming::route_name(key, path);
                 let message = format!("operation has no operationId: named `{name}` from its method and path");
-                sink.warn(&pointer.join(method), message);
+                sink.warn(&pointer.join(key), message);
                 name
             });
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
@@ -270,7 +347,7 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
     // Names are claimed in operationId order, so adding an operation never renames another.
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
     for (id, path, method, operation, shared, path_pointer) in found {
-        let pointer = path_pointer.join(method);
+        let pointer = path_pointer.join(method.key());
         let names = OperationNames {
             method: methods.claim(naming::value_name(&id)),
             builder: builders.claim(naming::type_name(&id)),
@@ -290,7 +367,7 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
             module: naming::value_name(&names.builder),
             method_name: names.method,
             builder_name: names.builder,
-            http_method: method.to_ascii_uppercase(),
+            http_method: method,
             path: path.clone(),
             segments,
             params,
@@ -839,7 +916,7 @@ impl ErrorBodies {
     }
 }
 
-fn operation_docs(operation: &openapiv3::Operation, method: &str, path: &str) -> Vec<String> {
+fn operation_docs(operation: &openapiv3::Operation, method: HttpMethod, path: &str) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(summary) = &operation.summary {
         lines.extend(docs::lines(summary));
@@ -847,7 +924,7 @@ fn operation_docs(operation: &openapiv3::Operation, method: &str, path: &str) ->
     if let Some(description) = &operation.description {
         docs::push_paragraph(&mut lines, docs::lines(description));
     }
-    docs::push_paragraph(&mut lines, vec![format!("`{} {path}`", method.to_ascii_uppercase())]);
+    docs::push_paragraph(&mut lines, vec![format!("`{method} {path}`")]);
     if let Some(permissions) = permissions(operation) {
         docs::push_paragraph(&mut lines, vec![permissions]);
     }

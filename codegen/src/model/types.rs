@@ -301,7 +301,7 @@ impl<'a> TypeBuilder<'a> {
         let mut names = Namespace::with_reserved(&[ADDITIONAL]);
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, schema, at) in &parts.properties {
-            let hint = format!("{owner}{}", naming::type_name(wire));
+            let hint = naming::member_type_name(owner, wire);
             let (nullable, one_way, facts) = match schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,

@@ -8,7 +8,7 @@
 )]
 #[non_exhaustive]
 pub struct AddressableEntityRef {
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "selfUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_uri: ::std::option::Option<::std::string::String>,

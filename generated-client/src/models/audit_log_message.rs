@@ -9,7 +9,7 @@
 #[non_exhaustive]
 pub struct AuditLogMessage {
     /// Id of the audit message.
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Home Organization Id associated with this audit message.
     #[serde(
@@ -18,10 +18,10 @@ pub struct AuditLogMessage {
     )]
     pub user_home_org_id: ::std::option::Option<::std::string::String>,
     /// User associated with this audit message.
-    #[serde(rename = "user", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Client associated with this audit message.
-    #[serde(rename = "client", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client: ::std::option::Option<crate::models::AddressableEntityRef>,
     /// List of IP addresses of systems that originated or handled the request.
     #[serde(rename = "remoteIp", skip_serializing_if = "::std::option::Option::is_none")]
@@ -33,7 +33,7 @@ pub struct AuditLogMessage {
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Level of this audit message, USER or SYSTEM.
-    #[serde(rename = "level", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::models::AuditLogMessageLevel>,
     /// Date and time of when the audit message was logged. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     #[serde(
@@ -42,13 +42,13 @@ pub struct AuditLogMessage {
     )]
     pub event_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Message describing the event being audited.
-    #[serde(rename = "message", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::models::MessageInfo>,
     /// Action that took place.
-    #[serde(rename = "action", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// Entity that was impacted.
-    #[serde(rename = "entity", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entity: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Type of the entity that was impacted.
     #[serde(
@@ -57,13 +57,10 @@ pub struct AuditLogMessage {
     )]
     pub entity_type: ::std::option::Option<::std::string::String>,
     /// Status of the event being audited
-    #[serde(rename = "status", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AuditLogMessageStatus>,
     /// Name of the application used to perform the audit's action
-    #[serde(
-        rename = "application",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<::std::string::String>,
     /// Id and action of the audit initiating the transaction
     #[serde(
@@ -86,7 +83,7 @@ pub struct AuditLogMessage {
         ::std::vec::Vec<crate::models::PropertyChange>,
     >,
     /// Additional context for this message.
-    #[serde(rename = "context", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -306,11 +303,8 @@ impl AuditLogMessage {
     /// Sets `transactionInitiator`.
     ///
     /// Whether the current audit is the initiator of the transaction
-    pub fn with_transaction_initiator(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.transaction_initiator = ::std::option::Option::Some(value.into());
+    pub fn with_transaction_initiator(mut self, value: bool) -> Self {
+        self.transaction_initiator = ::std::option::Option::Some(value);
         self
     }
 

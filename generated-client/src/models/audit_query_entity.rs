@@ -9,10 +9,10 @@
 #[non_exhaustive]
 pub struct AuditQueryEntity {
     /// Name of the Entity
-    #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// List of Actions
-    #[serde(rename = "actions", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

@@ -9,13 +9,13 @@
 #[non_exhaustive]
 pub struct AuditQueryExecutionLargeResultsResponse {
     /// Id of the audit query execution request.
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Number of results in a page.
     #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     /// Optional cursor to indicate where to resume the results.
-    #[serde(rename = "cursor", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// The presigned url which can be used to download the results.
     #[serde(
@@ -58,8 +58,8 @@ impl AuditQueryExecutionLargeResultsResponse {
     /// Sets `pageSize`.
     ///
     /// Number of results in a page.
-    pub fn with_page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn with_page_size(mut self, value: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(value);
         self
     }
 

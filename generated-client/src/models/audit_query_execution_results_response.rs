@@ -9,16 +9,16 @@
 #[non_exhaustive]
 pub struct AuditQueryExecutionResultsResponse {
     /// Id of the audit query execution request.
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Number of results in a page.
     #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     /// Optional cursor to indicate where to resume the results.
-    #[serde(rename = "cursor", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// List of audit messages.
-    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -55,8 +55,8 @@ impl AuditQueryExecutionResultsResponse {
     /// Sets `pageSize`.
     ///
     /// Number of results in a page.
-    pub fn with_page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn with_page_size(mut self, value: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(value);
         self
     }
 

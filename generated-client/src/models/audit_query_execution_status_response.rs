@@ -9,10 +9,10 @@
 #[non_exhaustive]
 pub struct AuditQueryExecutionStatusResponse {
     /// Id of the audit query execution request.
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Status of the audit query execution request.
-    #[serde(rename = "state", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         crate::models::AuditQueryExecutionStatusResponseState,
     >,
@@ -23,7 +23,7 @@ pub struct AuditQueryExecutionStatusResponse {
     )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Interval for the audit query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
-    #[serde(rename = "interval", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
     /// Service name for the audit query.
     #[serde(
@@ -32,10 +32,10 @@ pub struct AuditQueryExecutionStatusResponse {
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Filters for the audit query.
-    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the audit query.
-    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

@@ -8,10 +8,8 @@
 #[non_exhaustive]
 pub struct AuditQueryFilter {
     /// Name of the property to filter.
-    #[serde(rename = "property")]
     pub property: crate::models::AuditQueryFilterProperty,
     /// Value of the property to filter.
-    #[serde(rename = "value")]
     pub value: ::std::string::String,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

@@ -8,7 +8,6 @@
 #[non_exhaustive]
 pub struct AuditQueryRequest {
     /// Date and time range of data to query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ssZ/YYYY-MM-DDThh:mm:ssZ
-    #[serde(rename = "interval")]
     pub interval: ::std::string::String,
     /// Name of the service to query audits for.
     #[serde(
@@ -17,10 +16,10 @@ pub struct AuditQueryRequest {
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Additional filters for the query.
-    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the query.
-    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

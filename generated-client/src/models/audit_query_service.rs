@@ -9,10 +9,10 @@
 #[non_exhaustive]
 pub struct AuditQueryService {
     /// Name of the Service
-    #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// List of Entities
-    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<
         ::std::vec::Vec<crate::models::AuditQueryEntity>,
     >,

@@ -9,7 +9,7 @@
 #[non_exhaustive]
 pub struct AuditQueryServiceMapping {
     /// List of Services
-    #[serde(rename = "services", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub services: ::std::option::Option<
         ::std::vec::Vec<crate::models::AuditQueryService>,
     >,

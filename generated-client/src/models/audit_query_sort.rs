@@ -8,11 +8,10 @@
 #[non_exhaustive]
 pub struct AuditQuerySort {
     /// Name of the property to sort.
-    #[serde(rename = "name")]
     pub name: crate::models::AuditQuerySortName,
     /// Sort Order
     #[serde(rename = "sortOrder")]
-    pub sort_order: crate::models::AuditQuerySortSortOrder,
+    pub sort_order: crate::models::AuditQuerySortOrder,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
     #[serde(flatten)]
@@ -26,7 +25,7 @@ impl AuditQuerySort {
     /// A value with the required fields; set the optional ones with the `with_` methods.
     pub fn new(
         name: impl ::std::convert::Into<crate::models::AuditQuerySortName>,
-        sort_order: impl ::std::convert::Into<crate::models::AuditQuerySortSortOrder>,
+        sort_order: impl ::std::convert::Into<crate::models::AuditQuerySortOrder>,
     ) -> Self {
         Self {
             name: name.into(),

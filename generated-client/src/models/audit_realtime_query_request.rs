@@ -8,7 +8,6 @@
 #[non_exhaustive]
 pub struct AuditRealtimeQueryRequest {
     /// Date and time range of data to query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ssZ/YYYY-MM-DDThh:mm:ssZ
-    #[serde(rename = "interval")]
     pub interval: ::std::string::String,
     /// Name of the service to query audits for.
     #[serde(
@@ -17,10 +16,10 @@ pub struct AuditRealtimeQueryRequest {
     )]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Additional filters for the query.
-    #[serde(rename = "filters", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the query.
-    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Page number
     #[serde(
@@ -98,16 +97,16 @@ impl AuditRealtimeQueryRequest {
     /// Sets `pageNumber`.
     ///
     /// Page number
-    pub fn with_page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+    pub fn with_page_number(mut self, value: i32) -> Self {
+        self.page_number = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets `pageSize`.
     ///
     /// Page size
-    pub fn with_page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn with_page_size(mut self, value: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(value);
         self
     }
 }

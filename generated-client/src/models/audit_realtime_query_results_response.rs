@@ -8,7 +8,7 @@
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryResultsResponse {
-    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
     #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
@@ -17,7 +17,7 @@ pub struct AuditRealtimeQueryResultsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub page_number: ::std::option::Option<i32>,
-    #[serde(rename = "total", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
     #[serde(
         rename = "pageCount",
@@ -60,26 +60,26 @@ impl AuditRealtimeQueryResultsResponse {
     }
 
     /// Sets `pageSize`.
-    pub fn with_page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn with_page_size(mut self, value: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets `pageNumber`.
-    pub fn with_page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+    pub fn with_page_number(mut self, value: i32) -> Self {
+        self.page_number = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets `total`.
-    pub fn with_total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.total = ::std::option::Option::Some(value.into());
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets `pageCount`.
-    pub fn with_page_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_count = ::std::option::Option::Some(value.into());
+    pub fn with_page_count(mut self, value: i32) -> Self {
+        self.page_count = ::std::option::Option::Some(value);
         self
     }
 }

@@ -17,7 +17,7 @@ pub struct AuditRealtimeRelatedRequest {
     )]
     pub trustor_org_id: ::std::option::Option<::std::string::String>,
     /// Sort parameter for the query.
-    #[serde(rename = "sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

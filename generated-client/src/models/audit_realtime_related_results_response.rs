@@ -8,7 +8,7 @@
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeRelatedResultsResponse {
-    #[serde(rename = "entities", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.

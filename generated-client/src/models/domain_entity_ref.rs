@@ -8,9 +8,9 @@
 )]
 #[non_exhaustive]
 pub struct DomainEntityRef {
-    #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "selfUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_uri: ::std::option::Option<::std::string::String>,

@@ -8,11 +8,11 @@
 )]
 #[non_exhaustive]
 pub struct ErrorBody {
-    #[serde(rename = "message", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "code", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "status", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
     #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
@@ -38,11 +38,11 @@ pub struct ErrorBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub context_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "details", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::vec::Vec<crate::models::Detail>>,
-    #[serde(rename = "errors", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorBody>>,
-    #[serde(rename = "limit", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<crate::models::Limit>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -91,8 +91,8 @@ impl ErrorBody {
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+    pub fn with_status(mut self, value: i32) -> Self {
+        self.status = ::std::option::Option::Some(value);
         self
     }
 

@@ -8,14 +8,11 @@
 )]
 #[non_exhaustive]
 pub struct Limit {
-    #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "namespace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<crate::models::LimitNamespace>,
-    #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
@@ -56,8 +53,8 @@ impl Limit {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
+    pub fn with_value(mut self, value: i32) -> Self {
+        self.value = ::std::option::Option::Some(value);
         self
     }
 }

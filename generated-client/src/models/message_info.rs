@@ -15,7 +15,7 @@ pub struct MessageInfo {
     )]
     pub localizable_message_code: ::std::option::Option<::std::string::String>,
     /// Description of the message.
-    #[serde(rename = "message", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Message with template fields for variable replacement.
     #[serde(

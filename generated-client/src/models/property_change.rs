@@ -9,7 +9,7 @@
 #[non_exhaustive]
 pub struct PropertyChange {
     /// The property that was changed
-    #[serde(rename = "property", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<::std::string::String>,
     /// Previous values for the property.
     #[serde(

@@ -75,12 +75,7 @@ impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
             ::reqwest::Method::GET,
             "getAuditsQueryRealtimeServicemapping",
         );
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
-        request.push_literal("realtime");
-        request.push_literal("servicemapping");
+        request.push_literal("api/v2/audits/query/realtime/servicemapping");
         ::std::result::Result::Ok(request)
     }
 }

@@ -73,11 +73,7 @@ impl<'a> GetAuditsQueryServicemapping<'a> {
             ::reqwest::Method::GET,
             "getAuditsQueryServicemapping",
         );
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
-        request.push_literal("servicemapping");
+        request.push_literal("api/v2/audits/query/servicemapping");
         ::std::result::Result::Ok(request)
     }
 }

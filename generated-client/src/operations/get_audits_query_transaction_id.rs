@@ -36,7 +36,7 @@ pub struct GetAuditsQueryTransactionId<'a> {
 
 impl<'a> GetAuditsQueryTransactionId<'a> {
     /// The `transactionId` this request is for.
-    pub fn transaction_id(&self) -> &::std::string::String {
+    pub fn transaction_id(&self) -> &str {
         &self.transaction_id
     }
 
@@ -87,10 +87,7 @@ impl<'a> GetAuditsQueryTransactionId<'a> {
             ::reqwest::Method::GET,
             "getAuditsQueryTransactionId",
         );
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
+        request.push_literal("api/v2/audits/query");
         request.push_param("transactionId", &self.transaction_id);
         ::std::result::Result::Ok(request)
     }

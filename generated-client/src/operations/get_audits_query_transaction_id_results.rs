@@ -46,7 +46,7 @@ pub struct GetAuditsQueryTransactionIdResults<'a> {
 
 impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     /// The `transactionId` this request is for.
-    pub fn transaction_id(&self) -> &::std::string::String {
+    pub fn transaction_id(&self) -> &str {
         &self.transaction_id
     }
 
@@ -62,8 +62,8 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     /// Indicates maximum number of results in response. Default page size is 25 results. The maximum page size is 500.
     ///
     /// The server's default: `25`.
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(value);
         self
     }
 
@@ -83,8 +83,8 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     }
 
     /// Result sets with large amounts of data will respond with a download url
-    pub fn allow_redirect(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.allow_redirect = ::std::option::Option::Some(value.into());
+    pub fn allow_redirect(mut self, value: bool) -> Self {
+        self.allow_redirect = ::std::option::Option::Some(value);
         self
     }
 
@@ -149,10 +149,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             ::reqwest::Method::GET,
             "getAuditsQueryTransactionIdResults",
         );
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
+        request.push_literal("api/v2/audits/query");
         request.push_param("transactionId", &self.transaction_id);
         request.push_literal("results");
         if let ::std::option::Option::Some(value) = &self.cursor {

@@ -84,10 +84,7 @@ impl<'a> PostAuditsQuery<'a> {
             ::reqwest::Method::POST,
             "postAuditsQuery",
         );
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
+        request.push_literal("api/v2/audits/query");
         request.json_body("application/json", &self.body)?;
         ::std::result::Result::Ok(request)
     }

@@ -104,11 +104,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             "postAuditsQueryRealtime",
         );
         request.mark_idempotent();
-        request.push_literal("api");
-        request.push_literal("v2");
-        request.push_literal("audits");
-        request.push_literal("query");
-        request.push_literal("realtime");
+        request.push_literal("api/v2/audits/query/realtime");
         if let ::std::option::Option::Some(value) = &self.expand {
             for value in value {
                 request.query("expand", value);
