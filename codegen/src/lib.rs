@@ -1,17 +1,18 @@
 //! Generates the typed Rust client of the Genesys Cloud audit API (or of any OpenAPI 3.0 or 3.1
 //! description within the supported subset) from its spec.
 //!
-//! One direction: [`load`] the spec, build the [`model`] (every Rust name chosen by [`naming`] beside its
+//! One direction: load the spec, build the model (every Rust name chosen by one naming module beside its
 //! wire name, `$ref`s resolved), emit tokens with `quote`, format them with `prettyplease`, and write or
-//! check the files ([`Generated`]).
+//! check the files ([`Generated`]). What is public is what the xtask and the tests call: [`generate`],
+//! [`Settings`], [`Diagnostics`] and the spec [`diff`].
 
 pub mod diff;
-pub mod docs;
+mod docs;
 mod emit;
-pub mod error;
-pub mod load;
-pub mod model;
-pub mod naming;
+mod error;
+mod load;
+mod model;
+mod naming;
 pub mod settings;
 
 use std::collections::BTreeMap;
@@ -19,7 +20,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use emit::Layout;
-pub use error::{Diagnostic, Diagnostics};
+pub use error::{Diagnostic, Diagnostics, Location};
 pub use settings::Settings;
 
 /// The files of a generated crate, by path relative to its root, in path order.

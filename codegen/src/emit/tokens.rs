@@ -75,7 +75,7 @@ pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
 
 /// `name: value` in a struct expression, or `name` alone when the value is the variable of that name.
 pub fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
-    if value.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #value) }
+    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 /// The `#[cfg]` that compiles an item when its gate is open; nothing when it always is.

@@ -15,7 +15,7 @@ use crate::settings::Settings;
 
 pub use extras::{FieldRef, PageSource, Pagination, Region, Waiter};
 pub use operations::{
-    Body, Encoding, Media, Operation, Output, Param, ParamLocation, Piece, QueryStyle, Segment, StatusMatch, Success,
+    Body, Encoding, Operation, Output, Param, ParamLocation, Piece, QueryStyle, Segment, StatusMatch, Success,
 };
 
 /// The whole API as the emitter sees it.

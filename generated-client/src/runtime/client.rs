@@ -58,8 +58,7 @@ impl Client {
     /// Sends `request` (or gives its error) and reads the answer with `read`: the whole of a generated
     /// operation's `send_with_metadata`, written once here so that operations carry no async code of
     /// their own.
-    #[doc(hidden)]
-    pub async fn call<T, E>(
+    pub(crate) async fn call<T, E>(
         &self,
         request: Result<Request, Error<E>>,
         timeout: Option<Duration>,
@@ -77,6 +76,9 @@ impl Client {
     ///
     /// It runs in a DEBUG span `call` with the operation, method, route template, attempt count, status
     /// and correlation id; a retry is an INFO event with its reason and wait, giving up a WARN one.
+    ///
+    /// Hidden: public for the runtime's own tests only.
+    #[doc(hidden)]
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         let span = tracing::debug_span!(
             "call",
