@@ -498,7 +498,7 @@ fn build_client(options: &Options, credentials: Credentials) -> Result<Client, F
 /// Runs the export: builds the client, fetches every entry and writes it to stdout.
 async fn export(options: &Options, credentials: Credentials) -> Result<(), Failure> {
     let client = build_client(options, credentials)?;
-    let progress = Progress { quiet: options.quiet };
+    let progress = Progress::new(options.quiet);
     // Not silenced by --quiet: a misspelt property would quietly export nothing.
     for filter in &options.filters {
         if let AuditQueryFilterProperty::Unrecognized(name) = &filter.property {
@@ -576,7 +576,7 @@ async fn write_all<W: Write>(
         if written % every == 0 {
             // Hand each page on as it comes, so a reader downstream sees steady progress.
             out.flush().map_err(|err| Failure::from_io(&err))?;
-            progress.say(&format!("{written} entries"));
+            progress.entries(written, written / every);
         }
     }
     Ok(written)
@@ -592,16 +592,61 @@ fn write_line<W: Write>(out: &mut W, entry: &AuditLogMessage) -> Result<(), Fail
     out.write_all(b"\n").map_err(|err| Failure::from_io(&err))
 }
 
-/// Progress lines on stderr, unless `--quiet`.
+/// Progress on stderr, unless `--quiet`. On a terminal, the count of entries is one line updated in place
+/// (entries, pages, rate, elapsed time); otherwise, for logs, it is a plain line per page.
 struct Progress {
     quiet: bool,
+    terminal: bool,
+    started: std::time::Instant,
+    /// Whether the in-place line is on screen, to be ended before any other line.
+    updating: std::cell::Cell<bool>,
 }
 
 impl Progress {
+    fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        let terminal = io::stderr().is_terminal();
+        Self { quiet, terminal, started: std::time::Instant::now(), updating: std::cell::Cell::new(false) }
+    }
+
     /// Writes one progress line.
     fn say(&self, message: &str) {
         if !self.quiet {
+            self.end_line();
             report(message);
         }
+    }
+
+    /// The count so far: `written` entries in `pages` pages.
+    fn entries(&self, written: u64, pages: u64) {
+        if self.quiet {
+            return;
+        }
+        if !self.terminal {
+            report(&format!("{written} entries"));
+            return;
+        }
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let rate = if elapsed > 0.0 { written as f64 / elapsed } else { 0.0 };
+        // `\r` goes back to the start of the line and `ESC [K` clears what the last update left.
+        let plural = if pages == 1 { "" } else { "s" };
+        let line =
+            format!("\r{PREFIX}{written} entries, {pages} page{plural}, {rate:.0} entries/s, {elapsed:.0} s\x1b[K");
+        let _ = io::stderr().lock().write_all(line.as_bytes());
+        self.updating.set(true);
+    }
+
+    /// Ends the in-place line, if one is on screen, so the next line starts on a line of its own.
+    fn end_line(&self) {
+        if self.updating.replace(false) {
+            let _ = writeln!(io::stderr().lock());
+        }
+    }
+}
+
+impl Drop for Progress {
+    /// An export that fails ends here too: its error line must not land on the in-place line.
+    fn drop(&mut self) {
+        self.end_line();
     }
 }
