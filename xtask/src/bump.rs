@@ -12,17 +12,32 @@ const CHANGELOG: &str = "CHANGELOG.md";
 
 /// `diff OLD NEW [--format markdown|json]`: prints the report.
 pub fn diff_task(args: &[String]) -> Result<(), String> {
-    let (paths, json) = match args {
-        [old, new] => ((old, new), false),
-        [old, new, flag, format] | [flag, format, old, new] if flag == "--format" => match format.as_str() {
-            "json" => ((old, new), true),
-            "markdown" => ((old, new), false),
-            other => return Err(format!("error: unknown format {other:?}: use markdown or json")),
-        },
-        _ => return Err("usage: cargo xtask diff OLD NEW [--format markdown|json]".to_owned()),
+    const USAGE: &str = "usage: cargo xtask diff OLD NEW [--format markdown|json] [--settings FILE | --all]";
+    let (mut specs, mut json, mut settings, mut all) = (Vec::new(), false, None, false);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--format" => match rest.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("markdown") => json = false,
+                Some(other) => return Err(format!("error: unknown format {other:?}: use markdown or json")),
+                None => return Err(USAGE.to_owned()),
+            },
+            "--settings" => settings = Some(rest.next().ok_or(USAGE)?.clone()),
+            "--all" => all = true,
+            flag if flag.starts_with("--") => return Err(format!("error: unknown argument {flag:?}\n{USAGE}")),
+            spec => specs.push(spec),
+        }
+    }
+    let [old, new] = specs[..] else { return Err(USAGE.to_owned()) };
+    // The same operations as the bump: the settings' selection, unless every operation is asked for.
+    let selection = match (all, settings) {
+        (true, Some(_)) => return Err(format!("error: --all and --settings go apart\n{USAGE}")),
+        (true, None) => Default::default(),
+        (false, Some(path)) => Settings::load(Path::new(&path)).map_err(report)?.select,
+        (false, None) => Settings::load(&crate::workspace_root().join(SETTINGS)).map_err(report)?.select,
     };
-    let report = genesys_audit_codegen::diff_specs(Path::new(paths.0), Path::new(paths.1), &Default::default())
-        .map_err(report)?;
+    let report = genesys_audit_codegen::diff_specs(Path::new(old), Path::new(new), &selection).map_err(report)?;
     print!("{}", if json { diff::json(&report) } else { diff::markdown(&report) });
     Ok(())
 }

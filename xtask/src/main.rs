@@ -24,8 +24,9 @@ usage:
   cargo xtask codegen --check                  fail, naming the files, if generated-client/ is stale
   cargo xtask codegen --spec FILE --out DIR    write a standalone crate for any spec
                       [--settings FILE]        (crate name and version; defaults from the spec's name)
-  cargo xtask diff OLD NEW [--format markdown|json]
-                                               what changed between two specs, classed major/minor/patch
+  cargo xtask diff OLD NEW [--format markdown|json] [--settings FILE | --all]
+                                               what changed between two specs, classed major/minor/patch,
+                                               in the operations spec/codegen.toml selects (or FILE's; all)
   cargo xtask bump NEW                         replace spec/'s spec with NEW, regenerate, set the crate
                                                version by the diff's class, prepend it to the CHANGELOG
   cargo xtask semver-check OLD NEW            cargo-semver-checks on the crates of two specs; fails if it
@@ -198,6 +199,16 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn diff_takes_a_selection_or_all_but_not_both() {
+        let err = bump::diff_task(&args(&["a.yaml", "b.yaml", "--all", "--settings", "s.toml"])).unwrap_err();
+        assert!(err.starts_with("error: --all and --settings go apart"), "{err}");
+        let err = bump::diff_task(&args(&["a.yaml"])).unwrap_err();
+        assert!(err.starts_with("usage: cargo xtask diff OLD NEW"), "{err}");
+        let err = bump::diff_task(&args(&["a.yaml", "b.yaml", "--colour"])).unwrap_err();
+        assert!(err.starts_with("error: unknown argument \"--colour\""), "{err}");
     }
 
     #[test]

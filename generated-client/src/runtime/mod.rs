@@ -33,6 +33,7 @@ pub use wait::WaitOptions;
 pub(crate) use object::{MemberName, member, optional, required, unknown_member};
 #[allow(unused_imports)]
 pub(crate) use request::TemplatePart;
+#[allow(unused_imports)]
 pub(crate) use response::body_of;
 #[allow(unused_imports)]
 pub(crate) use tagged::{from_json, serialize_tagged, tag_of};
