@@ -299,22 +299,21 @@ impl TypeBuilder<'_> {
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&Discriminator>,
         pointer: &Pointer,
-        sink: &mut Sink,
     ) -> Union {
         let mut merged = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let at = pointer.join(index);
             let mut parts = base.clone();
-            collect_member(self.doc, member, &at, &mut parts, sink);
+            collect_member(self.doc, member, &at, &mut parts, &mut self.sink);
             let label = match member {
-                ReferenceOr::Reference { reference } => match self.reference(reference, &at, sink) {
+                ReferenceOr::Reference { reference } => match self.reference(reference, &at) {
                     Type::Named(name) => name,
                     _ => format!("Variant{}", index + 1),
                 },
                 ReferenceOr::Item(_) => format!("Variant{}", index + 1),
             };
             let name = self.names.claim(naming::type_name(&format!("{owner}{label}")));
-            let strukt = self.object(&name, parts, &at, sink);
+            let strukt = self.object(&name, parts, &at);
             let docs = vec![format!("[`{owner}`](crate::models::{owner}) as its `{label}` member describes it.")];
             self.insert(name.clone(), &at, docs, TypeKind::Struct(strukt));
             merged.push((member, label, name));
@@ -361,34 +360,27 @@ impl TypeBuilder<'_> {
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&Discriminator>,
         pointer: &Pointer,
-        sink: &mut Sink,
     ) -> Union {
         let all_references = members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. }));
         match discriminator {
-            Some(discriminator) if all_references => self.tagged(members, discriminator, pointer, sink),
+            Some(discriminator) if all_references => self.tagged(members, discriminator, pointer),
             Some(_) => {
-                sink.warn(
+                self.sink.warn(
                     pointer,
                     "the discriminator is not used: a member is not a `$ref`, so members are told apart by shape",
                 );
-                self.untagged(owner, members, pointer, sink)
+                self.untagged(owner, members, pointer)
             }
-            None => self.untagged(owner, members, pointer, sink),
+            None => self.untagged(owner, members, pointer),
         }
     }
 
-    fn tagged(
-        &mut self,
-        members: &[ReferenceOr<Schema>],
-        discriminator: &Discriminator,
-        pointer: &Pointer,
-        sink: &mut Sink,
-    ) -> Union {
+    fn tagged(&mut self, members: &[ReferenceOr<Schema>], discriminator: &Discriminator, pointer: &Pointer) -> Union {
         // Each member's component name, then the tags that select it: the mapping's, or its name.
         let mut targets: Vec<(String, Vec<String>)> = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let ReferenceOr::Reference { reference } = member else { continue };
-            let ty = self.reference(reference, &pointer.join(index), sink);
+            let ty = self.reference(reference, &pointer.join(index));
             let Type::Named(name) = ty else { continue };
             if !targets.iter().any(|(n, _)| *n == name) {
                 targets.push((name, Vec::new()));
@@ -397,7 +389,7 @@ impl TypeBuilder<'_> {
         let discriminator_at = pointer.parent().join("discriminator").join("mapping");
         for (tag, target) in &discriminator.mapping {
             let reference = if target.starts_with('#') { target.clone() } else { format!("{SCHEMA_PREFIX}{target}") };
-            let Type::Named(name) = self.reference(&reference, &discriminator_at.join(tag), sink) else { continue };
+            let Type::Named(name) = self.reference(&reference, &discriminator_at.join(tag)) else { continue };
             match targets.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, tags)) => tags.push(tag.clone()),
                 None => targets.push((name, vec![tag.clone()])),
@@ -417,12 +409,12 @@ impl TypeBuilder<'_> {
         Union { variants, tag: Some(discriminator.property_name.clone()), unrecognized: Some(UNRECOGNIZED.to_owned()) }
     }
 
-    fn untagged(&mut self, owner: &str, members: &[ReferenceOr<Schema>], pointer: &Pointer, sink: &mut Sink) -> Union {
+    fn untagged(&mut self, owner: &str, members: &[ReferenceOr<Schema>], pointer: &Pointer) -> Union {
         let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let place = format!("Variant{}", index + 1);
-            let ty = self.schema_type(member, &pointer.join(index), &format!("{owner}{place}"), sink);
+            let ty = self.schema_type(member, &pointer.join(index), &format!("{owner}{place}"));
             let name = match (&ty, member) {
                 (Type::Named(name), ReferenceOr::Reference { .. }) => name.clone(),
                 (Type::Named(_), ReferenceOr::Item(_)) => place,

@@ -206,12 +206,11 @@ pub struct Variant {
 /// Builds the model of a loaded document with what the settings add, reporting every problem found in
 /// either.
 pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> {
-    let mut sink = Sink::new(&doc.path);
     let mut types = types::TypeBuilder::new(doc, settings.models.keep_unknown_members);
-    types.components(&mut sink);
-    let (mut operations, error_body) = operations::build(doc, &mut types, &mut sink);
+    types.components();
+    let (mut operations, error_body) = operations::build(doc, &mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-    let mut types = types.finish();
+    let (mut types, mut sink) = types.finish();
     recursion::box_cycles(&mut types);
     let info = &doc.api.info;
     let model = Model {

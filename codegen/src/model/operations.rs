@@ -314,7 +314,7 @@ impl std::fmt::Display for StatusMatch {
 }
 
 /// Builds every operation and the common error body type.
-pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink) -> (Vec<Operation>, Type) {
+pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operation>, Type) {
     let mut builders = Namespace::with_reserved(&[]);
     let mut methods = Namespace::with_reserved(RUNTIME_METHODS);
     let mut operations = Vec::new();
@@ -326,19 +326,19 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
     for (path, item) in sorted {
         let pointer = paths_pointer.join(path);
         let ReferenceOr::Item(item) = item else {
-            sink.error(&pointer, "unsupported: a path item given by `$ref`");
+            types.sink.error(&pointer, "unsupported: a path item given by `$ref`");
             continue;
         };
         for (key, operation) in item.iter() {
             // openapiv3 yields only the eight method keys of a path item.
             let Some(method) = HttpMethod::from_key(key) else {
-                sink.error(&pointer.join(key), format!("unsupported HTTP method {key:?}"));
+                types.sink.error(&pointer.join(key), format!("unsupported HTTP method {key:?}"));
                 continue;
             };
             let id = operation.operation_id.clone().unwrap_or_else(|| {
                 let name = naming::route_name(key, path);
                 let message = format!("operation has no operationId: named `{name}` from its method and path");
-                sink.warn(&pointer.join(key), message);
+                types.sink.warn(&pointer.join(key), message);
                 name
             });
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
@@ -354,10 +354,10 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>, sink: &mut Sink
         };
         let output_name = builders.claim(format!("{}Output", names.builder));
         let ctx = Ctx { doc, path, path_pointer: &path_pointer, pointer: &pointer, names: &names };
-        let params = parameters(&ctx, shared, &operation.parameters, types, sink);
-        let segments = segments(path, &params, &pointer, sink);
-        let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types, sink));
-        let output = responses(&ctx, &operation.responses, output_name, types, &mut errors, sink);
+        let params = parameters(&ctx, shared, &operation.parameters, types);
+        let segments = segments(path, &params, &pointer, &mut types.sink);
+        let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types));
+        let output = responses(&ctx, &operation.responses, output_name, types, &mut errors);
         let mut docs = operation_docs(operation, method, path);
         if let Output::Single(Success { media: Some(media), .. }) = &output {
             docs::push_paragraph(&mut docs, media_docs("Answers with", media));
@@ -421,7 +421,6 @@ fn parameters(
     shared: &[ReferenceOr<Parameter>],
     own: &[ReferenceOr<Parameter>],
     types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
 ) -> Vec<Param> {
     // Parameters of the operation override those of its path with the same name and location.
     let mut merged: IndexMap<(String, &'static str), (Parameter, Pointer)> = IndexMap::new();
@@ -429,7 +428,7 @@ fn parameters(
     for (list, base) in lists {
         for (index, param) in list.iter().enumerate() {
             let at = base.join(index);
-            if let Some(param) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, sink) {
+            if let Some(param) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, &mut types.sink) {
                 let key = (param.parameter_data_ref().name.clone(), location_name(param));
                 merged.insert(key, (param.clone(), at));
             }
@@ -437,7 +436,7 @@ fn parameters(
     }
     let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
     let mut params: Vec<Param> =
-        merged.into_values().filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types, sink)).collect();
+        merged.into_values().filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types)).collect();
     // Path parameters first, in the order the path names them; the rest keep spec order.
     params.sort_by_key(|p| match p.location {
         ParamLocation::Path => ctx.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX - 1),
@@ -516,7 +515,6 @@ fn parameter(
     at: &Pointer,
     names: &mut Namespace,
     types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
 ) -> Option<Param> {
     let data = param.parameter_data_ref();
     let location = match param {
@@ -530,11 +528,11 @@ fn parameter(
         ParameterSchemaOrContent::Schema(schema) => (Some(schema), at.join("schema")),
         ParameterSchemaOrContent::Content(content) => {
             let Some((media, value)) = choose_media(content) else {
-                sink.error(&at.join("content"), "a parameter's `content` lists no media type");
+                types.sink.error(&at.join("content"), "a parameter's `content` lists no media type");
                 return None;
             };
             if media.encoding != Encoding::Json {
-                sink.error(
+                types.sink.error(
                     &at.join("content"),
                     format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type),
                 );
@@ -543,7 +541,7 @@ fn parameter(
             (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
         }
     };
-    let mut ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint, sink));
+    let mut ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint));
     let by_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
     if ty == Type::Json && !by_content {
         // A parameter whose schema gives no type is text on the wire all the same.
@@ -556,7 +554,7 @@ fn parameter(
         param_style(param, is_object)
     };
     let style = style.unwrap_or_else(|reason| {
-        sink.warn(at, format!("{reason} has no text form in its style: it is sent as JSON text"));
+        types.sink.warn(at, format!("{reason} has no text form in its style: it is sent as JSON text"));
         QueryStyle::Json
     });
     let required = data.required || location == ParamLocation::Path;
@@ -658,20 +656,15 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
     segments
 }
 
-fn request_body(
-    ctx: &Ctx<'_>,
-    body: &ReferenceOr<RequestBody>,
-    types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
-) -> Option<Body> {
+fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>) -> Option<Body> {
     let at = ctx.pointer.join("requestBody");
-    let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, sink)?;
+    let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, &mut types.sink)?;
     let Some((media, value)) = choose_media(&body.content) else {
-        sink.error(&at.join("content"), "request body lists no media type");
+        types.sink.error(&at.join("content"), "request body lists no media type");
         return None;
     };
     let hint = format!("{}Body", ctx.names.builder);
-    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types, sink)?;
+    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types)?;
     let mut docs = body.description.as_deref().map(docs::lines).unwrap_or_default();
     docs::push_paragraph(&mut docs, media_docs("Sent as", &media));
     if media.encoding == Encoding::Multipart {
@@ -739,26 +732,25 @@ fn content_type(
     at: &Pointer,
     hint: &str,
     types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
 ) -> Option<Type> {
     let schema = value.schema.as_ref();
     match media.encoding {
-        Encoding::Json => {
-            Some(schema.map_or(Type::Json, |schema| types.schema_type(schema, &at.join("schema"), hint, sink)))
-        }
+        Encoding::Json => Some(schema.map_or(Type::Json, |schema| types.schema_type(schema, &at.join("schema"), hint))),
         Encoding::Text => Some(Type::String),
         Encoding::Binary => Some(Type::Bytes),
         Encoding::Multipart => Some(Type::Multipart),
         Encoding::Form => {
             let Some(schema) = schema else {
-                sink.error(at, "a form body needs a schema: an object whose properties are the form's fields");
+                types.sink.error(at, "a form body needs a schema: an object whose properties are the form's fields");
                 return None;
             };
-            let ty = types.schema_type(schema, &at.join("schema"), hint, sink);
+            let ty = types.schema_type(schema, &at.join("schema"), hint);
             let is_object = matches!(&ty, Type::Map(_) | Type::Json)
                 || matches!(&ty, Type::Named(name) if matches!(types.get(name).map(|d| &d.kind), Some(TypeKind::Struct(_))));
             if !is_object {
-                sink.error(&at.join("schema"), "a form body must be an object: its properties are the form's fields");
+                types
+                    .sink
+                    .error(&at.join("schema"), "a form body must be an object: its properties are the form's fields");
                 return None;
             }
             Some(ty)
@@ -780,7 +772,6 @@ fn responses(
     output_name: String,
     types: &mut TypeBuilder<'_>,
     errors: &mut ErrorBodies,
-    sink: &mut Sink,
 ) -> Output {
     let at = ctx.pointer.join("responses");
     let mut cases = Vec::new();
@@ -789,26 +780,28 @@ fn responses(
     listed.sort_by_key(|(status, _)| status.to_string());
     for (status, response) in listed {
         let here = at.join(status.to_string());
-        let Some(response) = resolve(response, "responses", |c| &c.responses, ctx.doc, &here, sink) else { continue };
+        let Some(response) = resolve(response, "responses", |c| &c.responses, ctx.doc, &here, &mut types.sink) else {
+            continue;
+        };
         let status = match status {
             StatusCode::Code(code @ 200..=399) => StatusMatch::Code(code),
             StatusCode::Range(range @ (2 | 3)) => StatusMatch::Range(range),
             _ => {
-                errors.note(error_type(ctx, response, &here, types, sink));
+                errors.note(error_type(ctx, response, &here, types));
                 continue;
             }
         };
-        let (ty, media) = response_type(ctx, response, status, &here, types, sink);
+        let (ty, media) = response_type(ctx, response, status, &here, types);
         let docs = response_docs(response, &media);
         cases.push(Success { status, variant: variant_name(status), ty, media, docs });
     }
     let mut default_success = None;
     if let Some(default) = &responses.default {
         let here = at.join("default");
-        if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, sink) {
-            errors.note(error_type(ctx, response, &here, types, sink));
+        if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, &mut types.sink) {
+            errors.note(error_type(ctx, response, &here, types));
             if cases.is_empty() {
-                let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types, sink);
+                let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types);
                 let docs = response_docs(response, &media);
                 default_success = Some((ty, media, docs));
             }
@@ -827,16 +820,10 @@ fn responses(
 }
 
 /// The type of an error response's JSON body, if it has one.
-fn error_type(
-    ctx: &Ctx<'_>,
-    response: &Response,
-    at: &Pointer,
-    types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
-) -> Option<Type> {
+fn error_type(ctx: &Ctx<'_>, response: &Response, at: &Pointer, types: &mut TypeBuilder<'_>) -> Option<Type> {
     let (media, schema) = json_schema(&response.content)?;
     let hint = format!("{}Error", ctx.names.builder);
-    Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint, sink))
+    Some(types.schema_type(schema, &at.join("content").join(media).join("schema"), &hint))
 }
 
 /// The type and media type of a success response's body; neither when it has none.
@@ -846,18 +833,17 @@ fn response_type(
     status: StatusMatch,
     at: &Pointer,
     types: &mut TypeBuilder<'_>,
-    sink: &mut Sink,
 ) -> (Option<Type>, Option<Media>) {
     let Some((media, value)) = choose_media(&response.content) else { return (None, None) };
     if matches!(media.encoding, Encoding::Multipart | Encoding::Form) {
-        sink.error(
+        types.sink.error(
             &at.join("content").join(&media.media_type),
             "unsupported: a multipart or form-encoded response body",
         );
         return (None, None);
     }
     let hint = format!("{}Response{status}", ctx.names.builder);
-    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types, sink);
+    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types);
     (ty, Some(media))
 }
 

@@ -31,6 +31,8 @@ pub(super) struct TypeBuilder<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Whether structs keep members their schema does not declare (the settings' `keep-unknown-members`).
     keep_unknown: bool,
+    /// The problems found in the spec so far, with their places.
+    pub(super) sink: Sink,
 }
 
 /// The members of an object: its own properties, or those of every member of an `allOf`, merged.
@@ -49,6 +51,7 @@ impl<'a> TypeBuilder<'a> {
         Self {
             doc,
             keep_unknown,
+            sink: Sink::new(&doc.path),
             names: super::models_namespace(),
             components: BTreeMap::new(),
             elsewhere: BTreeMap::new(),
@@ -57,7 +60,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Names, then builds, every component schema, in name order.
-    pub(super) fn components(&mut self, sink: &mut Sink) {
+    pub(super) fn components(&mut self) {
         let Some(components) = &self.doc.api.components else { return };
         let mut sorted: Vec<_> = components.schemas.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
@@ -70,18 +73,18 @@ impl<'a> TypeBuilder<'a> {
             let pointer = base.join(wire);
             let name = self.components[wire].clone();
             match schema {
-                ReferenceOr::Item(schema) => self.define(name, schema, &pointer, sink),
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
                 ReferenceOr::Reference { reference } => {
-                    let target = self.reference(reference, &pointer, sink);
+                    let target = self.reference(reference, &pointer);
                     self.insert(name, &pointer, Vec::new(), TypeKind::Alias(target));
                 }
             }
         }
     }
 
-    /// All named types, sorted by Rust name.
-    pub(super) fn finish(self) -> Vec<TypeDef> {
-        self.types.into_values().collect()
+    /// All named types, sorted by Rust name, and the problems found on the way.
+    pub(super) fn finish(self) -> (Vec<TypeDef>, Sink) {
+        (self.types.into_values().collect(), self.sink)
     }
 
     /// The named type `name`, if it is defined yet.
@@ -100,28 +103,22 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The type of `schema` at `pointer`; an inline enum or object becomes a named type called `hint`.
-    pub(super) fn schema_type(
-        &mut self,
-        schema: &ReferenceOr<impl AsSchema>,
-        pointer: &Pointer,
-        hint: &str,
-        sink: &mut Sink,
-    ) -> Type {
+    pub(super) fn schema_type(&mut self, schema: &ReferenceOr<impl AsSchema>, pointer: &Pointer, hint: &str) -> Type {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, pointer, sink),
-            ReferenceOr::Item(schema) => self.inline(schema.as_schema(), pointer, hint, sink),
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema.as_schema(), pointer, hint),
         }
     }
 
-    pub(super) fn reference(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+    pub(super) fn reference(&mut self, reference: &str, pointer: &Pointer) -> Type {
         let Some(wire) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            return self.elsewhere(reference, pointer, sink);
+            return self.elsewhere(reference, pointer);
         };
         let wire = wire.replace("~1", "/").replace("~0", "~");
         match self.components.get(&wire) {
             Some(name) => Type::Named(name.clone()),
             None => {
-                sink.error(pointer, format!("reference {reference:?} names no schema in components/schemas"));
+                self.sink.error(pointer, format!("reference {reference:?} names no schema in components/schemas"));
                 Type::Json
             }
         }
@@ -129,12 +126,12 @@ impl<'a> TypeBuilder<'a> {
 
     /// A schema a local `$ref` finds outside `components/schemas`: defined once, named after its last
     /// token. References to other files are an error.
-    fn elsewhere(&mut self, reference: &str, pointer: &Pointer, sink: &mut Sink) -> Type {
+    fn elsewhere(&mut self, reference: &str, pointer: &Pointer) -> Type {
         if let Some(name) = self.elsewhere.get(reference) {
             return Type::Named(name.clone());
         }
         let Some(target) = reference.strip_prefix('#').filter(|t| t.starts_with('/')) else {
-            sink.error(
+            self.sink.error(
                 pointer,
                 format!("unsupported reference {reference:?}: only references within the document are supported"),
             );
@@ -143,11 +140,11 @@ impl<'a> TypeBuilder<'a> {
         let schema = match self.doc.raw.pointer(target).map(|value| serde_json::from_value::<Schema>(value.clone())) {
             Some(Ok(schema)) => schema,
             Some(Err(err)) => {
-                sink.error(pointer, format!("reference {reference:?} is not a schema: {err}"));
+                self.sink.error(pointer, format!("reference {reference:?} is not a schema: {err}"));
                 return Type::Json;
             }
             None => {
-                sink.error(pointer, format!("reference {reference:?} names nothing in the document"));
+                self.sink.error(pointer, format!("reference {reference:?} names nothing in the document"));
                 return Type::Json;
             }
         };
@@ -156,28 +153,28 @@ impl<'a> TypeBuilder<'a> {
         let name = self.names.claim(naming::type_name(&last));
         self.elsewhere.insert(reference.to_owned(), name.clone());
         let at = tokens.iter().fold(Pointer::root(), |p, t| p.join(t));
-        self.define(name.clone(), &schema, &at, sink);
+        self.define(name.clone(), &schema, &at);
         Type::Named(name)
     }
 
-    fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
+    fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Type {
         if let Some((index, member)) = super::composition::sole_member(self.doc, schema) {
-            return self.schema_type(member, &pointer.join("allOf").join(index), hint, sink);
+            return self.schema_type(member, &pointer.join("allOf").join(index), hint);
         }
         if !defines_type(schema) {
-            return self.primitive_or_array(schema, pointer, hint, sink);
+            return self.primitive_or_array(schema, pointer, hint);
         }
         let name = self.names.claim(naming::type_name(hint));
-        self.define(name.clone(), schema, pointer, sink);
+        self.define(name.clone(), schema, pointer);
         Type::Named(name)
     }
 
-    fn primitive_or_array(&mut self, schema: &Schema, pointer: &Pointer, hint: &str, sink: &mut Sink) -> Type {
+    fn primitive_or_array(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Type {
         use openapiv3::Type as T;
         // An `allOf` with one member that matters (a `$ref` given a description or `nullable`, say) is
         // that member's type.
         if let Some((index, member)) = super::composition::sole_member(self.doc, schema) {
-            return self.schema_type(member, &pointer.join("allOf").join(index), hint, sink);
+            return self.schema_type(member, &pointer.join("allOf").join(index), hint);
         }
         match &schema.schema_kind {
             SchemaKind::Type(T::String(s)) => match &s.format {
@@ -195,11 +192,11 @@ impl<'a> TypeBuilder<'a> {
                 _ => Type::Double,
             },
             SchemaKind::Type(T::Array(a)) => match &a.items {
-                Some(items) => Type::Vec(Box::new(self.schema_type(items, &pointer.join("items"), hint, sink))),
+                Some(items) => Type::Vec(Box::new(self.schema_type(items, &pointer.join("items"), hint))),
                 None => Type::Vec(Box::new(Type::Json)),
             },
             SchemaKind::Type(T::Object(o)) => Type::Map(Box::new(
-                self.additional_type(o.additional_properties.as_ref(), pointer, hint, sink).unwrap_or(Type::Json),
+                self.additional_type(o.additional_properties.as_ref(), pointer, hint).unwrap_or(Type::Json),
             )),
             // No type, or `not` (which no Rust type expresses): any JSON value.
             SchemaKind::Any(_) | SchemaKind::Not { .. } => Type::Json,
@@ -209,10 +206,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Defines the named type `name` from `schema`.
-    fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer, sink: &mut Sink) {
+    fn define(&mut self, name: String, schema: &Schema, pointer: &Pointer) {
         // A component that is an `allOf` with one inline member that matters is that member, named so.
         if let Some((index, ReferenceOr::Item(member))) = super::composition::sole_member(self.doc, schema) {
-            self.define(name.clone(), member, &pointer.join("allOf").join(index), sink);
+            self.define(name.clone(), member, &pointer.join("allOf").join(index));
             if let (Some(description), Some(def)) = (&schema.schema_data.description, self.types.get_mut(&name)) {
                 def.docs = docs::lines(description);
                 def.source = pointer.clone();
@@ -224,15 +221,15 @@ impl<'a> TypeBuilder<'a> {
         if let Some((key, members)) = union_members(schema) {
             let beside_object = matches!(&schema.schema_kind, SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty());
             if !beside_object {
-                let union = self.union(&name, members, discriminator, &pointer.join(key), sink);
+                let union = self.union(&name, members, discriminator, &pointer.join(key));
                 self.insert(name, pointer, docs, TypeKind::Union(union));
                 return;
             }
             if !super::composition::constraints_only(members) {
                 // Properties beside a `oneOf`: each member is those properties and its own.
                 let mut base = ObjectParts::default();
-                super::composition::collect_object_only(self.doc, schema, pointer, &mut base, sink);
-                let union = self.distributed(&name, &base, members, discriminator, &pointer.join(key), sink);
+                super::composition::collect_object_only(self.doc, schema, pointer, &mut base, &mut self.sink);
+                let union = self.distributed(&name, &base, members, discriminator, &pointer.join(key));
                 self.insert(name, pointer, docs, TypeKind::Union(union));
                 return;
             }
@@ -241,9 +238,9 @@ impl<'a> TypeBuilder<'a> {
         if let Some((index, key, members)) = super::composition::union_in_all_of(schema) {
             // An `allOf` with a `oneOf` among its members: each choice merged with the other members.
             let mut base = ObjectParts::default();
-            super::composition::collect_object_only(self.doc, schema, pointer, &mut base, sink);
+            super::composition::collect_object_only(self.doc, schema, pointer, &mut base, &mut self.sink);
             let at = pointer.join("allOf").join(index).join(key);
-            let union = self.distributed(&name, &base, members, discriminator, &at, sink);
+            let union = self.distributed(&name, &base, members, discriminator, &at);
             self.insert(name, pointer, docs, TypeKind::Union(union));
             return;
         }
@@ -253,21 +250,21 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(openapiv3::Type::Object(o)) if !o.properties.is_empty() => {
                 let parts = ObjectParts::of(&o.properties, &o.required, o.additional_properties.as_ref(), pointer);
-                TypeKind::Struct(self.object(&name, parts, pointer, sink))
+                TypeKind::Struct(self.object(&name, parts, pointer))
             }
             // A single `$ref` in an `allOf` is that type: the last arm makes the alias.
             SchemaKind::AllOf { .. } if super::composition::sole_member(self.doc, schema).is_none() => {
-                TypeKind::Struct(self.merged(&name, schema, pointer, sink))
+                TypeKind::Struct(self.merged(&name, schema, pointer))
             }
             SchemaKind::Any(any)
                 if !any.all_of.is_empty() && super::composition::sole_member(self.doc, schema).is_none() =>
             {
-                TypeKind::Struct(self.merged(&name, schema, pointer, sink))
+                TypeKind::Struct(self.merged(&name, schema, pointer))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let parts =
                     ObjectParts::of(&any.properties, &any.required, any.additional_properties.as_ref(), pointer);
-                TypeKind::Struct(self.object(&name, parts, pointer, sink))
+                TypeKind::Struct(self.object(&name, parts, pointer))
             }
             SchemaKind::Not { .. } => {
                 docs::push_paragraph(
@@ -279,16 +276,16 @@ impl<'a> TypeBuilder<'a> {
                 );
                 TypeKind::Alias(Type::Json)
             }
-            _ => TypeKind::Alias(self.primitive_or_array(schema, pointer, &name, sink)),
+            _ => TypeKind::Alias(self.primitive_or_array(schema, pointer, &name)),
         };
         self.insert(name, pointer, docs, kind);
     }
 
     /// The struct of an `allOf`: every member's properties merged, `required` unioned.
-    fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer, sink: &mut Sink) -> Struct {
+    fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer) -> Struct {
         let mut parts = ObjectParts::default();
-        super::composition::collect(self.doc, schema, pointer, &mut parts, 0, sink);
-        self.object(name, parts, pointer, sink)
+        super::composition::collect(self.doc, schema, pointer, &mut parts, 0, &mut self.sink);
+        self.object(name, parts, pointer)
     }
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
@@ -297,7 +294,7 @@ impl<'a> TypeBuilder<'a> {
             .insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
     }
 
-    pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer, sink: &mut Sink) -> Struct {
+    pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer) -> Struct {
         let mut names = Namespace::with_reserved(&[ADDITIONAL]);
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, schema, at) in &parts.properties {
@@ -315,7 +312,7 @@ impl<'a> TypeBuilder<'a> {
             fields.push(Field {
                 name: names.claim(naming::value_name(wire)),
                 wire_name: wire.clone(),
-                ty: self.schema_type(schema, at, &hint, sink),
+                ty: self.schema_type(schema, at, &hint),
                 // A read-only member is not sent, and a write-only one not received: neither is always there.
                 required: parts.required.contains(wire) && !one_way,
                 nullable,
@@ -326,7 +323,7 @@ impl<'a> TypeBuilder<'a> {
         // A required name without a property: the spec says it is there, not what it is.
         for wire in parts.required.iter().filter(|name| !parts.properties.iter().any(|(p, _, _)| p == *name)) {
             let message = format!("required property {wire:?} is not among the properties: typed as any JSON value");
-            sink.warn(&pointer.join("required"), message);
+            self.sink.warn(&pointer.join("required"), message);
             fields.push(Field {
                 name: names.claim(naming::value_name(wire)),
                 wire_name: wire.clone(),
@@ -342,7 +339,7 @@ impl<'a> TypeBuilder<'a> {
         let additional = match additional {
             None | Some((AdditionalProperties::Any(true), _)) if !self.keep_unknown => None,
             None => Some(Type::Json),
-            Some((additional, at)) => self.additional_type(Some(additional), &at, &hint, sink),
+            Some((additional, at)) => self.additional_type(Some(additional), &at, &hint),
         };
         Struct { fields, additional: additional.map(|ty| (ADDITIONAL.to_owned(), ty)) }
     }
@@ -353,13 +350,12 @@ impl<'a> TypeBuilder<'a> {
         additional: Option<&AdditionalProperties>,
         pointer: &Pointer,
         hint: &str,
-        sink: &mut Sink,
     ) -> Option<Type> {
         match additional {
             None | Some(AdditionalProperties::Any(true)) => Some(Type::Json),
             Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Schema(schema)) => {
-                Some(self.schema_type(schema.as_ref(), &pointer.join("additionalProperties"), hint, sink))
+                Some(self.schema_type(schema.as_ref(), &pointer.join("additionalProperties"), hint))
             }
         }
     }
