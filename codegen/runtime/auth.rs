@@ -149,7 +149,7 @@ impl TokenSource {
             retries += 1;
             match policy.next_wait(retries, started.elapsed(), asked) {
                 Some(wait) => {
-                    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                    let wait_ms = retry::millis(wait);
                     tracing::info!(url = %self.token_url, wait_ms, "retrying the token request: {error}");
                     tokio::time::sleep(wait).await
                 }

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::error::Error;
+use super::retry;
 
 /// How a waiter polls.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +73,7 @@ where
     loop {
         tokio::time::sleep(interval.min(options.deadline.saturating_sub(started.elapsed()))).await;
         let current = status().await?;
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let elapsed_ms = retry::millis(started.elapsed());
         match progress(&current) {
             Progress::Done => {
                 tracing::debug!(operation, elapsed_ms, "the job is done");
@@ -84,7 +85,7 @@ where
             }
             Progress::Pending(state) => {
                 interval = interval.mul_f64(1.5).min(options.max_interval);
-                let next_poll_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
+                let next_poll_ms = retry::millis(interval);
                 tracing::debug!(operation, state, elapsed_ms, next_poll_ms, "the job is not done yet");
             }
         }

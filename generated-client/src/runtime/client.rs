@@ -397,7 +397,7 @@ fn login_url_for(api: &Url) -> Option<Url> {
 
 /// The INFO event of a retry.
 fn retrying(reason: &str, wait: Duration) {
-    tracing::info!(reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
+    tracing::info!(reason, wait_ms = retry::millis(wait), "retrying");
 }
 
 /// What went wrong with a request that got no answer, in a few words.
