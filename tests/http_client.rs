@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use audit_tests::mock::TRANSACTION_ID;
 use genesys_cloud_audit::models::AuditQueryExecutionStatusResponseState;
 use genesys_cloud_audit::operations::GetAuditsQueryTransactionIdResultsOutput;
 use genesys_cloud_audit::runtime::BuildError;
@@ -13,7 +14,6 @@ use serde_json::json;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TRANSACTION_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
 /// A header that only the user's own client adds, as a corporate proxy's credentials would be.
 const OWN_HEADER: &str = "x-corporate-proxy";
 

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use audit_tests::mock::{BASIC_CREDENTIALS as BASIC, CLIENT_SECRET, CORRELATION_ID, TRANSACTION_ID, token_answer};
 use genesys_cloud_audit::{Client, RetryPolicy};
 use serde_json::json;
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -15,11 +16,6 @@ use tracing_subscriber::layer::SubscriberExt;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TRANSACTION_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
-const CORRELATION_ID: &str = "8d1c4f2e-6a3b-4e9d-b7c5-0f2a9e4d6b13";
-const CLIENT_SECRET: &str = "s3cr3t-Pa55w0rd-9f8e";
-/// `base64("audit-client:s3cr3t-Pa55w0rd-9f8e")`, the Basic credentials of the token request.
-const BASIC: &str = "YXVkaXQtY2xpZW50OnMzY3IzdC1QYTU1dzByZC05Zjhl";
 const FIRST_TOKEN: &str = "tok-first-7c1d";
 const SECOND_TOKEN: &str = "tok-second-2e9a";
 
@@ -120,23 +116,19 @@ fn a_call_that_goes_well_says_nothing_at_info() {
     assert_eq!(text, "");
 }
 
-fn token_answer(token: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": 3600}))
-}
-
 #[test]
 fn no_secret_or_token_is_traced_through_a_refresh_and_a_retry() {
     let text = traced(LevelFilter::TRACE, || async {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/oauth/token"))
-            .respond_with(token_answer(FIRST_TOKEN))
+            .respond_with(token_answer(FIRST_TOKEN, 3600))
             .up_to_n_times(1)
             .mount(&server)
             .await;
         Mock::given(method("POST"))
             .and(path("/oauth/token"))
-            .respond_with(token_answer(SECOND_TOKEN))
+            .respond_with(token_answer(SECOND_TOKEN, 3600))
             .mount(&server)
             .await;
         // The first token is refused, then a 503 with the second, then an answer.

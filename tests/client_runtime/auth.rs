@@ -15,7 +15,7 @@ async fn token_is_fetched_once_and_sent_as_bearer_on_every_call() {
     let token_request = &token_requests[0];
     assert_eq!(token_request.method.as_str(), "POST");
     assert_eq!(token_request.url.path(), "/oauth/token");
-    assert_eq!(token_request.headers.get("authorization").unwrap(), BASIC);
+    assert_eq!(token_request.headers.get("authorization").unwrap(), &format!("Basic {BASIC_CREDENTIALS}"));
     assert_eq!(token_request.body, b"grant_type=client_credentials");
     assert_eq!(authorizations(&api).await, ["Bearer tok-1"; 3]);
 }

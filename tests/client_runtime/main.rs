@@ -8,6 +8,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use audit_tests::mock::{
+    BASIC_CREDENTIALS, CLIENT_ID, CLIENT_SECRET, INTERVAL, TRANSACTION_ID, requests, serve, token_answer,
+};
 use futures_util::{StreamExt, TryStreamExt};
 use genesys_cloud_audit::models::{
     AuditLogMessage, AuditLogMessageLevel, AuditLogMessageStatus, AuditQueryRequest, AuditRealtimeQueryRequest,
@@ -24,13 +27,7 @@ mod regions;
 mod retries;
 mod waiter;
 
-const CLIENT_ID: &str = "audit-client";
-const CLIENT_SECRET: &str = "s3cr3t-Pa55w0rd-9f8e";
-/// `base64("audit-client:s3cr3t-Pa55w0rd-9f8e")`.
-const BASIC: &str = "Basic YXVkaXQtY2xpZW50OnMzY3IzdC1QYTU1dzByZC05Zjhl";
 const STATIC_TOKEN: &str = "static-token-4b7d";
-const TRANSACTION_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
-const INTERVAL: &str = "2024-03-01T00:00:00Z/2024-03-05T00:00:00Z";
 const QUERY_PATH: &str = "/api/v2/audits/query";
 const REALTIME_PATH: &str = "/api/v2/audits/query/realtime";
 
@@ -57,13 +54,6 @@ fn sequence(answers: impl IntoIterator<Item = ResponseTemplate>) -> Sequence {
     Sequence { answers, calls: AtomicUsize::new(0) }
 }
 
-/// A mock server answering every request with `responder`.
-async fn serve(responder: impl Respond + 'static) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(responder).mount(&server).await;
-    server
-}
-
 /// Short backoffs so that retry tests stay fast.
 fn fast_retry() -> RetryPolicy {
     RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(20))
@@ -85,28 +75,19 @@ fn credentials_client(api: &MockServer, login: &MockServer) -> Client {
         .expect("the client builds")
 }
 
-fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
-}
-
 /// A login service that issues tokens by `responder`, but only to a well-formed client-credentials
 /// request (anything else gets a 404, which the client reports as refused).
 async fn login_service(responder: impl Respond + 'static) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .and(header("authorization", BASIC))
+        .and(header("authorization", format!("Basic {BASIC_CREDENTIALS}")))
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string("grant_type=client_credentials"))
         .respond_with(responder)
         .mount(&server)
         .await;
     server
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is on")
 }
 
 async fn request_count(server: &MockServer) -> usize {

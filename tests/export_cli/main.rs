@@ -13,6 +13,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use audit_tests::mock::{CORRELATION_ID, INTERVAL, TRANSACTION_ID as QUERY_ID, header, json_response, requests};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, body_partial_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -25,9 +26,6 @@ const TOKEN: &str = "static-test-token";
 const FETCHED_TOKEN: &str = "t";
 const CLIENT_ID: &str = "export-client";
 const CLIENT_SECRET: &str = "export-secret";
-const QUERY_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
-const CORRELATION_ID: &str = "8d1c4f2e-6a3b-4e9d-b7c5-0f2a9e4d6b13";
-const INTERVAL: &str = "2024-03-01T00:00:00Z/2024-03-05T00:00:00Z";
 const SUBMIT_PATH: &str = "/api/v2/audits/query";
 const REALTIME_PATH: &str = "/api/v2/audits/query/realtime";
 const TOKEN_PATH: &str = "/oauth/token";
@@ -243,10 +241,6 @@ fn three_pages() -> Vec<Vec<Value>> {
     vec![entries(0, 2), entries(2, 2), entries(4, 1)]
 }
 
-fn json_response(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(body).insert_header("ININ-Correlation-Id", CORRELATION_ID)
-}
-
 fn error_response(status: u16, code: &str, message: &str) -> ResponseTemplate {
     json_response(status, json!({"message": message, "code": code, "status": status, "contextId": CORRELATION_ID}))
 }
@@ -370,18 +364,9 @@ async fn mount_realtime(server: &MockServer, pages: &[Vec<Value>]) {
     }
 }
 
-/// Every request the server received.
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is on")
-}
-
 /// The requests to `path`, with `method`.
 async fn requests_to(server: &MockServer, method: &str, path: &str) -> Vec<Request> {
     requests(server).await.into_iter().filter(|r| r.method.as_str() == method && r.url.path() == path).collect()
-}
-
-fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request.headers.get(name).map(|value| value.to_str().expect("an ASCII header"))
 }
 
 fn body(request: &Request) -> Value {

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use audit_tests::mock::{CORRELATION_ID, INTERVAL, TRANSACTION_ID, header, json_response};
 use genesys_cloud_audit::models::{
     AuditQueryExecutionResultsResponse, AuditQueryExecutionStatusResponseState, AuditQueryFilter,
     AuditQueryFilterProperty, AuditQueryRequest, AuditQuerySort, AuditQuerySortName, AuditQuerySortOrder,
@@ -27,9 +28,6 @@ mod path_parameters;
 mod query_parameters;
 
 const TOKEN: &str = "test-token";
-const TRANSACTION_ID: &str = "3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19";
-const CORRELATION_ID: &str = "8d1c4f2e-6a3b-4e9d-b7c5-0f2a9e4d6b13";
-const INTERVAL: &str = "2024-03-01T00:00:00Z/2024-03-05T00:00:00Z";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -42,15 +40,14 @@ fn client_for(base_url: impl Into<String>) -> Client {
 
 /// A mock server answering every request with `template`, and a client for it.
 async fn serve(template: ResponseTemplate) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(template).mount(&server).await;
+    let server = audit_tests::mock::serve(template).await;
     let client = client_for(server.uri());
     (server, client)
 }
 
 /// A mock server answering every request with `status` and the JSON `body`, and a client for it.
 async fn serve_json(status: u16, body: Value) -> (MockServer, Client) {
-    serve(ResponseTemplate::new(status).set_body_json(body).insert_header("ININ-Correlation-Id", CORRELATION_ID)).await
+    serve(json_response(status, body)).await
 }
 
 /// The one request the server received.
@@ -58,10 +55,6 @@ async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("request recording is on");
     assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
     requests.remove(0)
-}
-
-fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request.headers.get(name).map(|value| value.to_str().expect("an ASCII header"))
 }
 
 /// Checks method, exact (percent-encoded) path and the headers every request carries.

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: where things are, and how to generate from a fixture.
 
+pub mod mock;
+
 use std::path::{Path, PathBuf};
 
 use genesys_audit_codegen::{Generated, Layout, Settings};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Body, Model, Operation, Output, ParamLocation, Type, TypeDef, TypeKind};
+use super::{Body, Enum, Model, Operation, Output, ParamLocation, Type, TypeDef, TypeKind};
 use crate::error::{Pointer, Sink};
 use crate::naming::{self, Namespace};
 use crate::settings::{self, Settings};
@@ -100,37 +100,29 @@ pub(crate) fn apply(model: &mut Model, settings: &Settings, sink: &mut Sink) {
     let types: BTreeMap<String, TypeDef> = model.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
     let ops: BTreeMap<String, Operation> =
         model.operations.iter().map(|op| (op.operation_id.clone(), op.clone())).collect();
-    let ctx = Ctx { types: &types, ops: &ops };
+    let mut resolver = Resolver { types: &types, ops: &ops, sink };
     let root = Pointer::root();
     for (index, id) in settings.retry.idempotent.iter().enumerate() {
         let at = root.join("retry").join("idempotent").join(index);
-        if let Some(op) = find_op(model, id, &at, sink) {
+        if let Some(op) = resolver.find_op(model, id, &at) {
             op.marked_idempotent = true;
         }
     }
     for (id, pagination) in &settings.pagination {
         let at = root.join("pagination").join(id);
-        let resolved = ops.get(id).and_then(|op| ctx.pagination(op, pagination, &at, sink));
-        if let Some(op) = find_op(model, id, &at, sink) {
+        let resolved = ops.get(id).and_then(|op| resolver.pagination(op, pagination, &at));
+        if let Some(op) = resolver.find_op(model, id, &at) {
             op.pagination = resolved;
         }
     }
     for (id, waiter) in &settings.waiters {
         let at = root.join("waiters").join(id);
-        let resolved = ops.get(id).and_then(|op| ctx.waiter(op, waiter, &at, sink));
-        if let Some(op) = find_op(model, id, &at, sink) {
+        let resolved = ops.get(id).and_then(|op| resolver.waiter(op, waiter, &at));
+        if let Some(op) = resolver.find_op(model, id, &at) {
             op.waiter = resolved;
         }
     }
     model.regions = regions(&settings.regions);
-}
-
-fn find_op<'m>(model: &'m mut Model, id: &str, at: &Pointer, sink: &mut Sink) -> Option<&'m mut Operation> {
-    let found = model.operations.iter_mut().find(|op| op.operation_id == id);
-    if found.is_none() {
-        sink.error(at, format!("no operation has the operationId {id:?}"));
-    }
-    found
 }
 
 fn regions(regions: &[settings::Region]) -> Vec<Region> {
@@ -146,35 +138,38 @@ fn regions(regions: &[settings::Region]) -> Vec<Region> {
         .collect()
 }
 
-struct Ctx<'a> {
+/// Resolves the names in the settings against a snapshot of the model, reporting what it cannot find.
+struct Resolver<'a> {
     types: &'a BTreeMap<String, TypeDef>,
     ops: &'a BTreeMap<String, Operation>,
+    sink: &'a mut Sink,
 }
 
-impl Ctx<'_> {
-    fn pagination(
-        &self,
-        op: &Operation,
-        settings: &settings::Pagination,
-        at: &Pointer,
-        sink: &mut Sink,
-    ) -> Option<Pagination> {
-        let (page, page_type) = self.page(op, at, sink)?;
+impl<'a> Resolver<'a> {
+    fn find_op<'m>(&mut self, model: &'m mut Model, id: &str, at: &Pointer) -> Option<&'m mut Operation> {
+        let found = model.operations.iter_mut().find(|op| op.operation_id == id);
+        if found.is_none() {
+            self.sink.error(at, format!("no operation has the operationId {id:?}"));
+        }
+        found
+    }
+
+    fn pagination(&mut self, op: &Operation, settings: &settings::Pagination, at: &Pointer) -> Option<Pagination> {
+        let (page, page_type) = self.page(op, at)?;
         match settings {
             settings::Pagination::Cursor { items, cursor_param, cursor_field } => {
-                let items = self.items(&page_type, items, &at.join("items"), sink);
+                let items = self.items(&page_type, items, &at.join("items"));
                 let param = op
                     .params
                     .iter()
                     .find(|p| &p.wire_name == cursor_param && p.location == ParamLocation::Query && !p.required);
                 if param.is_none() {
-                    sink.error(
+                    self.sink.error(
                         &at.join("cursor-param"),
                         format!("`{}` has no optional query parameter {cursor_param:?}", op.operation_id),
                     );
                 }
-                let cursor_field =
-                    self.field(&page_type, cursor_field, &[Type::String], &at.join("cursor-field"), sink);
+                let cursor_field = self.field(&page_type, cursor_field, &[Type::String], &at.join("cursor-field"));
                 let param = param?;
                 Some(Pagination::Cursor {
                     page,
@@ -184,14 +179,14 @@ impl Ctx<'_> {
                 })
             }
             settings::Pagination::PageNumber { items, page_number, page_count } => {
-                let items = self.items(&page_type, items, &at.join("items"), sink);
-                let page_count = self.field(&page_type, page_count, &[Type::Int32], &at.join("page-count"), sink);
+                let items = self.items(&page_type, items, &at.join("items"));
+                let page_count = self.field(&page_type, page_count, &[Type::Int32], &at.join("page-count"));
                 let page_number = match &op.body {
                     Some(Body { ty, required: true, .. }) => {
-                        self.field(ty, page_number, &[Type::Int32], &at.join("page-number"), sink)
+                        self.field(ty, page_number, &[Type::Int32], &at.join("page-number"))
                     }
                     _ => {
-                        sink.error(
+                        self.sink.error(
                             &at.join("page-number"),
                             format!("`{}` has no required request body to put the page number in", op.operation_id),
                         );
@@ -204,7 +199,7 @@ impl Ctx<'_> {
     }
 
     /// The page type of an operation's output, and where it is.
-    fn page(&self, op: &Operation, at: &Pointer, sink: &mut Sink) -> Option<(PageSource, Type)> {
+    fn page(&mut self, op: &Operation, at: &Pointer) -> Option<(PageSource, Type)> {
         let found = match &op.output {
             Output::Single(success) => success.ty.clone().map(|ty| (PageSource::Output, ty)),
             Output::Cases { name, cases } => cases
@@ -213,40 +208,40 @@ impl Ctx<'_> {
                 .and_then(|c| Some((PageSource::Variant(name.clone(), c.variant.clone()), c.ty.clone()?))),
         };
         if found.is_none() {
-            sink.error(at, format!("`{}` has no 2xx response with a body to page through", op.operation_id));
+            self.sink.error(at, format!("`{}` has no 2xx response with a body to page through", op.operation_id));
         }
         found
     }
 
-    fn items(&self, page: &Type, wire: &str, at: &Pointer, sink: &mut Sink) -> Option<FieldRef> {
-        let field = self.field(page, wire, &[], at, sink)?;
+    fn items(&mut self, page: &Type, wire: &str, at: &Pointer) -> Option<FieldRef> {
+        let field = self.field(page, wire, &[], at)?;
         if matches!(field.ty, Type::Vec(_)) {
             Some(field)
         } else {
-            sink.error(at, format!("field {wire:?} is not an array"));
+            self.sink.error(at, format!("field {wire:?} is not an array"));
             None
         }
     }
 
     /// The field with wire name `wire` of the struct `owner`, whose type must be one of `allowed` (any if
     /// empty).
-    fn field(&self, owner: &Type, wire: &str, allowed: &[Type], at: &Pointer, sink: &mut Sink) -> Option<FieldRef> {
+    fn field(&mut self, owner: &Type, wire: &str, allowed: &[Type], at: &Pointer) -> Option<FieldRef> {
         let Some(TypeKind::Struct(strukt)) = self.named(owner).map(|def| &def.kind) else {
-            sink.error(at, format!("{owner:?} is not an object with fields"));
+            self.sink.error(at, format!("{owner:?} is not an object with fields"));
             return None;
         };
         let Some(field) = strukt.fields.iter().find(|f| f.wire_name == wire) else {
-            sink.error(at, format!("{} has no field {wire:?}", self.named(owner).map_or("the type", |d| &d.name)));
+            self.sink.error(at, format!("{} has no field {wire:?}", self.named(owner).map_or("the type", |d| &d.name)));
             return None;
         };
         if !allowed.is_empty() && !allowed.contains(&field.ty) {
-            sink.error(at, format!("field {wire:?} is {:?}, not one of {allowed:?}", field.ty));
+            self.sink.error(at, format!("field {wire:?} is {:?}, not one of {allowed:?}", field.ty));
             return None;
         }
         Some(FieldRef { name: field.name.clone(), ty: field.ty.clone(), optional: !field.required || field.nullable })
     }
 
-    fn named(&self, ty: &Type) -> Option<&TypeDef> {
+    fn named(&self, ty: &Type) -> Option<&'a TypeDef> {
         match ty {
             Type::Named(name) => match self.types.get(name) {
                 Some(TypeDef { kind: TypeKind::Alias(inner), .. }) => self.named(inner),
@@ -256,48 +251,35 @@ impl Ctx<'_> {
         }
     }
 
-    fn waiter(&self, op: &Operation, settings: &settings::Waiter, at: &Pointer, sink: &mut Sink) -> Option<Waiter> {
+    fn waiter(&mut self, op: &Operation, settings: &settings::Waiter, at: &Pointer) -> Option<Waiter> {
         let submitted = match &op.output {
             Output::Single(success) => success.ty.clone(),
             Output::Cases { .. } => None,
         };
         let id = match &submitted {
-            Some(ty) => self.field(ty, &settings.id, &[Type::String], &at.join("id"), sink),
+            Some(ty) => self.field(ty, &settings.id, &[Type::String], &at.join("id")),
             None => {
-                sink.error(at, format!("`{}` must have one success response with a body", op.operation_id));
+                self.sink.error(at, format!("`{}` must have one success response with a body", op.operation_id));
                 None
             }
         };
-        let status = self.id_operation(&settings.status, &at.join("status"), sink);
-        let results = self.id_operation(&settings.results, &at.join("results"), sink);
+        let status = self.id_operation(&settings.status, &at.join("status"));
+        let results = self.id_operation(&settings.results, &at.join("results"));
         let status_type = status.and_then(|s| match &s.output {
             Output::Single(success) => success.ty.clone(),
             Output::Cases { .. } => None,
         });
-        let state = status_type.as_ref().and_then(|ty| self.field(ty, &settings.state, &[], &at.join("state"), sink));
+        let state = status_type.as_ref().and_then(|ty| self.field(ty, &settings.state, &[], &at.join("state")));
         let state_enum = state.as_ref().and_then(|state| match (&state.ty, self.named(&state.ty)) {
             (Type::Named(name), Some(TypeDef { kind: TypeKind::Enum(e), .. })) => Some((name.clone(), e.clone())),
             _ => {
-                sink.error(&at.join("state"), format!("field {:?} is not an enum", settings.state));
+                self.sink.error(&at.join("state"), format!("field {:?} is not an enum", settings.state));
                 None
             }
         });
         let (state_enum, enumeration) = state_enum?;
-        let variants = |values: &[String], key: &str, sink: &mut Sink| -> Vec<String> {
-            values
-                .iter()
-                .enumerate()
-                .filter_map(|(i, value)| {
-                    let found = enumeration.variants.iter().find(|v| &v.wire_name == value).map(|v| v.name.clone());
-                    if found.is_none() {
-                        sink.error(&at.join(key).join(i), format!("{state_enum} has no value {value:?}"));
-                    }
-                    found
-                })
-                .collect()
-        };
-        let succeeded = variants(&settings.succeeded, "succeeded", sink);
-        let failed = variants(&settings.failed, "failed", sink);
+        let succeeded = self.variants(&state_enum, &enumeration, &settings.succeeded, &at.join("succeeded"));
+        let failed = self.variants(&state_enum, &enumeration, &settings.failed, &at.join("failed"));
         let (status, results) = (status?, results?);
         Some(Waiter {
             status_type: status_type?,
@@ -314,16 +296,31 @@ impl Ctx<'_> {
         })
     }
 
+    /// The variant names of `values`, values of the enum `name`.
+    fn variants(&mut self, name: &str, enumeration: &Enum, values: &[String], at: &Pointer) -> Vec<String> {
+        values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, value)| {
+                let found = enumeration.variants.iter().find(|v| &v.wire_name == value).map(|v| v.name.clone());
+                if found.is_none() {
+                    self.sink.error(&at.join(i), format!("{name} has no value {value:?}"));
+                }
+                found
+            })
+            .collect()
+    }
+
     /// An operation whose one required parameter is a string id (the job's).
-    fn id_operation(&self, id: &str, at: &Pointer, sink: &mut Sink) -> Option<&Operation> {
+    fn id_operation(&mut self, id: &str, at: &Pointer) -> Option<&'a Operation> {
         let Some(op) = self.ops.get(id) else {
-            sink.error(at, format!("no operation has the operationId {id:?}"));
+            self.sink.error(at, format!("no operation has the operationId {id:?}"));
             return None;
         };
         let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
         let body_required = op.body.as_ref().is_some_and(|b| b.required);
         if required.len() != 1 || required[0].ty != Type::String || body_required {
-            sink.error(at, format!("`{id}` must take exactly one required argument, a string id"));
+            self.sink.error(at, format!("`{id}` must take exactly one required argument, a string id"));
             return None;
         }
         Some(op)
