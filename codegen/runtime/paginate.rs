@@ -2,6 +2,7 @@
 //! memory holds one page however many there are.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
 
 use futures_core::Stream;
@@ -9,17 +10,47 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::error::Error;
 
-/// One fetched page: its items, and the next page's request with the key that names it (its cursor or
-/// page number), or `None` on the last page.
-pub struct Page<T, R> {
-    /// The page's items.
+/// One page of a paginated operation, as `into_pages` gives it: its items, and where the next page starts.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The page's items, in the server's order.
     pub items: Vec<T>,
+    /// Where the next page starts, or `None` after the last page. Keep it to resume later: give a cursor
+    /// to the request's cursor parameter, or a page number to its body.
+    pub next: Option<PageKey>,
+}
+
+/// What names a page: what a request needs to fetch it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PageKey {
+    /// The server's cursor, for the request's cursor parameter.
+    Cursor(String),
+    /// The page number, for the request body (the first page is 1).
+    Number(i32),
+}
+
+impl fmt::Display for PageKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageKey::Cursor(cursor) => write!(f, "cursor {cursor:?}"),
+            PageKey::Number(number) => write!(f, "page number {number}"),
+        }
+    }
+}
+
+/// One fetched page: its items, and the next page's request with the key that names it, or `None` on the
+/// last page.
+pub(crate) struct Fetched<T, R> {
+    /// The page's items.
+    pub(crate) items: Vec<T>,
     /// The next page's key and request.
-    pub next: Option<(String, R)>,
+    pub(crate) next: Option<(PageKey, R)>,
 }
 
 /// The stream of every item, calling `fetch` with `first`, then with each page's next request.
-pub fn items<'a, T, R, E, F, Fut>(
+pub(crate) fn items<'a, T, R, E, F, Fut>(
     operation: &'static str,
     first: R,
     fetch: F,
@@ -29,32 +60,32 @@ where
     R: Send + 'a,
     E: Send + 'a,
     F: FnMut(R) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T, R>, Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<Fetched<T, R>, Error<E>>> + Send + 'a,
 {
-    pages(operation, first, fetch).map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten()
+    pages(operation, first, fetch).map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten()
 }
 
 /// What comes after a page.
 enum Next<R> {
     Fetch(R),
     /// The server named a page already fetched: following it would loop forever.
-    Loop(String),
+    Loop(PageKey),
     Done,
 }
 
-/// The stream of every page's items, as pages. A page whose next key names a page already fetched ends
-/// the stream, after its items, with [`Error::UnexpectedResponse`] rather than looping.
-pub fn pages<'a, T, R, E, F, Fut>(
+/// The stream of every page. A page whose next key names a page already fetched ends the stream, after
+/// its items, with [`Error::UnexpectedResponse`] rather than looping.
+pub(crate) fn pages<'a, T, R, E, F, Fut>(
     operation: &'static str,
     first: R,
     fetch: F,
-) -> impl Stream<Item = Result<Vec<T>, Error<E>>> + Send + 'a
+) -> impl Stream<Item = Result<Page<T>, Error<E>>> + Send + 'a
 where
     T: Send + 'a,
     R: Send + 'a,
     E: Send + 'a,
     F: FnMut(R) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T, R>, Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<Fetched<T, R>, Error<E>>> + Send + 'a,
 {
     let state = (Next::Fetch(first), fetch, HashSet::new());
     stream::try_unfold(state, move |(next, mut fetch, mut seen)| async move {
@@ -62,30 +93,31 @@ where
             Next::Fetch(request) => request,
             Next::Done => return Ok(None),
             Next::Loop(key) => {
-                let message = format!("the server named page {key:?} again; stopping rather than looping");
+                let message = format!("the server named {key} again; stopping rather than looping");
                 return Err(Error::UnexpectedResponse { operation, message });
             }
         };
-        let page = fetch(request).await?;
-        tracing::debug!(operation, items = page.items.len(), last = page.next.is_none(), "page");
-        let next = match page.next {
+        let fetched = fetch(request).await?;
+        tracing::debug!(operation, items = fetched.items.len(), last = fetched.next.is_none(), "page");
+        let key = fetched.next.as_ref().map(|(key, _)| key.clone());
+        let next = match fetched.next {
             Some((key, _)) if !seen.insert(key.clone()) => Next::Loop(key),
             Some((_, request)) => Next::Fetch(request),
             None => Next::Done,
         };
-        Ok(Some((page.items, (next, fetch, seen))))
+        Ok(Some((Page { items: fetched.items, next: key }, (next, fetch, seen))))
     })
     .boxed()
 }
 
 /// The next cursor: an absent or empty one ends the results.
-pub fn next_cursor(next: Option<String>) -> Option<String> {
+pub(crate) fn next_cursor(next: Option<String>) -> Option<String> {
     next.filter(|cursor| !cursor.is_empty())
 }
 
 /// The next page number, or `None` after the last page or an empty one. Without a page count the pages
 /// go on until an empty one, so that nothing is cut off silently.
-pub fn next_page_number(current: i32, page_count: Option<i32>, items_on_page: usize) -> Option<i32> {
+pub(crate) fn next_page_number(current: i32, page_count: Option<i32>, items_on_page: usize) -> Option<i32> {
     match page_count {
         _ if items_on_page == 0 => None,
         Some(count) if current >= count => None,

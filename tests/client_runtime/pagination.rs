@@ -24,16 +24,34 @@ async fn cursor_pages_yields_three_pages() {
     let server = MockServer::start().await;
     mount_three_cursor_pages(&server).await;
     let client = client_for(server.uri(), RetryPolicy::none());
-    let pages: Vec<Vec<AuditLogMessage>> = client
+    let pages: Vec<Page<AuditLogMessage>> = client
         .get_audits_query_transaction_id_results(TRANSACTION_ID)
         .page_size(2)
         .into_pages()
         .try_collect()
         .await
         .unwrap();
-    let pages: Vec<Vec<&str>> = pages.iter().map(|page| ids(page)).collect();
-    assert_eq!(pages, [vec!["e1", "e2"], vec!["e3", "e4"], vec!["e5"]]);
+    let items: Vec<Vec<&str>> = pages.iter().map(|page| ids(&page.items)).collect();
+    assert_eq!(items, [vec!["e1", "e2"], vec!["e3", "e4"], vec!["e5"]]);
+    let next: Vec<Option<PageKey>> = pages.iter().map(|page| page.next.clone()).collect();
+    assert_eq!(next, [Some(PageKey::Cursor("c1".into())), Some(PageKey::Cursor("c2".into())), None]);
     assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn cursor_pages_resume_at_the_key_a_page_gave() {
+    let server = MockServer::start().await;
+    mount_three_cursor_pages(&server).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    let results = client.get_audits_query_transaction_id_results(TRANSACTION_ID).page_size(2);
+    let mut pages = std::pin::pin!(results.clone().into_pages());
+    let first = pages.next().await.unwrap().unwrap();
+    let Some(PageKey::Cursor(cursor)) = first.next else { panic!("the first page has a cursor: {first:?}") };
+
+    // A later run, from the key alone.
+    let rest: Vec<AuditLogMessage> = results.cursor(cursor).into_stream().try_collect().await.unwrap();
+    assert_eq!(ids(&rest), ["e3", "e4", "e5"]);
+    assert_eq!(queries(&server).await.last().unwrap().as_deref(), Some("cursor=c2&pageSize=2"));
 }
 
 #[tokio::test]
@@ -132,6 +150,24 @@ async fn realtime_stream_pages_by_page_number_up_to_page_count() {
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         assert_eq!((&body["interval"], &body["pageSize"]), (&json!(INTERVAL), &json!(2)));
     }
+}
+
+#[tokio::test]
+async fn realtime_pages_give_the_next_page_number_to_resume_at() {
+    let pages =
+        vec![realtime_page(&["a1", "a2"], 1, 3), realtime_page(&["a3", "a4"], 2, 3), realtime_page(&["a5"], 3, 3)];
+    let server = serve(RealtimePages(pages)).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    let body = AuditRealtimeQueryRequest::new(INTERVAL).with_page_size(2);
+    let pages: Vec<Page<AuditLogMessage>> =
+        client.post_audits_query_realtime(body.clone()).into_pages().try_collect().await.unwrap();
+    let next: Vec<Option<PageKey>> = pages.iter().map(|page| page.next.clone()).collect();
+    assert_eq!(next, [Some(PageKey::Number(2)), Some(PageKey::Number(3)), None]);
+
+    let rest: Vec<AuditLogMessage> =
+        client.post_audits_query_realtime(body.with_page_number(2)).into_stream().try_collect().await.unwrap();
+    assert_eq!(ids(&rest), ["a3", "a4", "a5"]);
+    assert_eq!(page_numbers(&server).await, [json!(1), json!(2), json!(3), json!(2), json!(3)]);
 }
 
 #[tokio::test]

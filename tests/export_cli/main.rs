@@ -3,7 +3,8 @@
 //! (unknown members and enum values kept), through the faults a real server throws (429 with
 //! `Retry-After`, 502, 503), with a static token or client credentials, in asynchronous-query and
 //! realtime mode; its flags reach the server as they should; and it fails with one clear stderr line
-//! and the documented exit status on a 401, a failed query, a closed stdout and every usage error.
+//! and the documented exit status on a 401, a failed query, a closed stdout and every usage error. An
+//! export killed anywhere and resumed from its checkpoint writes exactly what a clean one writes.
 //!
 //! The example is built once, by a nested `cargo build`, and run as a child process.
 
@@ -20,6 +21,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod exports;
 mod failures;
+#[cfg(unix)]
+mod resume;
 
 const TOKEN: &str = "static-test-token";
 /// The token the mock login service issues.

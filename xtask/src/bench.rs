@@ -57,6 +57,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let fetch = run_child(&exe, uri, *count, Way::Fetch)?;
         let stream = run_child(&exe, uri, *count, Way::Stream)?;
         let tool_seconds = run_export_tool(&tool, uri, *count)?;
+        let checkpointed_seconds = run_checkpointed_export(&tool, uri, *count)?;
         let rate = |seconds: f64| *count as f64 / seconds;
         println!("| {count} | plain fetch, bytes only | {:.3} | {:.0} | 1.00 | {} |", fetch.0, rate(fetch.0), fetch.1);
         println!(
@@ -70,6 +71,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "| {count} | `audit_export`, query to last line | {tool_seconds:.3} | {:.0} | {:.2} | |",
             rate(tool_seconds),
             fetch.0 / tool_seconds
+        );
+        println!(
+            "| {count} | `audit_export --output --checkpoint`, a file and a checkpoint per page | {checkpointed_seconds:.3} | {:.0} | {:.2} | |",
+            rate(checkpointed_seconds),
+            fetch.0 / checkpointed_seconds
         );
         peaks.push(stream.1 as f64);
     }
@@ -117,15 +123,48 @@ fn build_export_tool() -> Result<PathBuf, String> {
     Ok(root.join("target/release/examples/audit_export"))
 }
 
-/// Runs `audit_export` against the server until its last line; its seconds. Every line is counted.
-fn run_export_tool(tool: &Path, base_url: &str, count: usize) -> Result<f64, String> {
-    let started = Instant::now();
-    let mut child = Command::new(tool)
+/// `audit_export` against the server, quiet, with a token.
+fn export_tool(tool: &Path, base_url: &str) -> Command {
+    let mut command = Command::new(tool);
+    command
         .args(["--base-url", base_url, "--interval", "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"])
         .args(["--poll-interval-ms", "1", "--quiet"])
         .env("GENESYS_ACCESS_TOKEN", "bench")
         .env_remove("GENESYS_CLIENT_ID")
-        .env_remove("GENESYS_CLIENT_SECRET")
+        .env_remove("GENESYS_CLIENT_SECRET");
+    command
+}
+
+/// Runs `audit_export` into a file with a checkpoint after every page; its seconds. Every line is counted.
+fn run_checkpointed_export(tool: &Path, base_url: &str, count: usize) -> Result<f64, String> {
+    let dir = crate::workspace_root().join("target/bench-export");
+    std::fs::create_dir_all(&dir).map_err(|err| format!("error: cannot create {}: {err}", dir.display()))?;
+    let (output, checkpoint) = (dir.join("export.jsonl"), dir.join("export.checkpoint"));
+    let started = Instant::now();
+    let status = export_tool(tool, base_url)
+        .arg("--output")
+        .arg(&output)
+        .arg("--checkpoint")
+        .arg(&checkpoint)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|err| format!("error: cannot run {}: {err}", tool.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("error: audit_export --output failed ({status})"));
+    }
+    let written = std::fs::read(&output).map_err(|err| format!("error: cannot read {}: {err}", output.display()))?;
+    let lines = written.iter().filter(|byte| **byte == b'\n').count();
+    if lines != count {
+        return Err(format!("error: audit_export wrote {lines} lines, expected {count}"));
+    }
+    Ok(seconds)
+}
+
+/// Runs `audit_export` against the server until its last line; its seconds. Every line is counted.
+fn run_export_tool(tool: &Path, base_url: &str, count: usize) -> Result<f64, String> {
+    let started = Instant::now();
+    let mut child = export_tool(tool, base_url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -22,9 +22,9 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
             quote! {
                 #page
                 let next = crate::runtime::paginate::next_cursor(#cursor);
-                ::std::result::Result::Ok(crate::runtime::paginate::Page {
+                ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
                     items: #items_expr,
-                    next: next.map(|cursor| (cursor.clone(), self.#param(cursor))),
+                    next: next.map(|cursor| (crate::runtime::PageKey::Cursor(cursor.clone()), self.#param(cursor))),
                 })
             }
         }
@@ -49,11 +49,11 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
                 #page_of_request
                 let items: ::std::vec::Vec<#item_type> = #items_expr;
                 let next = crate::runtime::paginate::next_page_number(current, #count, items.len());
-                ::std::result::Result::Ok(crate::runtime::paginate::Page {
+                ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
                     items,
                     next: next.map(|number| {
                         request.body.#number = #set;
-                        (number.to_string(), request)
+                        (crate::runtime::PageKey::Number(number), request)
                     }),
                 })
             }
@@ -63,6 +63,16 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
         " Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched.{}",
         redirect_note(pagination)
     );
+    let pages_docs = match pagination {
+        Pagination::Cursor { cursor_param, .. } => format!(
+            " The items page by page, for callers that work in batches. Each page says where the next one starts: a `PageKey::Cursor` that `.{}(cursor)` takes, to resume there later.",
+            cursor_param
+        ),
+        Pagination::PageNumber { page_number, .. } => format!(
+            " The items page by page, for callers that work in batches. Each page says where the next one starts: a `PageKey::Number` for the body's `{}`, to resume there later.",
+            page_number.name
+        ),
+    };
     quote! {
         #[doc = #stream_docs]
         #[inline]
@@ -70,14 +80,14 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
             crate::runtime::paginate::items(#id, self, Self::next_page)
         }
 
-        /// The items page by page, for callers that work in batches.
+        #[doc = #pages_docs]
         #[inline]
-        pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<::std::vec::Vec<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
+        pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
             crate::runtime::paginate::pages(#id, self, Self::next_page)
         }
 
         #[inline]
-        async fn next_page(self) -> ::std::result::Result<crate::runtime::paginate::Page<#item_type, Self>, crate::Error> {
+        async fn next_page(self) -> ::std::result::Result<crate::runtime::paginate::Fetched<#item_type, Self>, crate::Error> {
             #next_page
         }
     }

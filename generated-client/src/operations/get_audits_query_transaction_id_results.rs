@@ -183,13 +183,13 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         )
     }
 
-    /// The items page by page, for callers that work in batches.
+    /// The items page by page, for callers that work in batches. Each page says where the next one starts: a `PageKey::Cursor` that `.cursor(cursor)` takes, to resume there later.
     #[inline]
     pub fn into_pages(
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<
-            ::std::vec::Vec<crate::models::AuditLogMessage>,
+            crate::runtime::Page<crate::models::AuditLogMessage>,
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
@@ -204,7 +204,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     async fn next_page(
         self,
     ) -> ::std::result::Result<
-        crate::runtime::paginate::Page<crate::models::AuditLogMessage, Self>,
+        crate::runtime::paginate::Fetched<crate::models::AuditLogMessage, Self>,
         crate::Error,
     > {
         let page = match self.clone().send().await? {
@@ -219,9 +219,13 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             }
         };
         let next = crate::runtime::paginate::next_cursor(page.cursor);
-        ::std::result::Result::Ok(crate::runtime::paginate::Page {
+        ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
             items: page.entities.unwrap_or_default(),
-            next: next.map(|cursor| (cursor.clone(), self.cursor(cursor))),
+            next: next
+                .map(|cursor| (
+                    crate::runtime::PageKey::Cursor(cursor.clone()),
+                    self.cursor(cursor),
+                )),
         })
     }
 }

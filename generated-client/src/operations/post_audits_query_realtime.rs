@@ -124,13 +124,13 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         crate::runtime::paginate::items("postAuditsQueryRealtime", self, Self::next_page)
     }
 
-    /// The items page by page, for callers that work in batches.
+    /// The items page by page, for callers that work in batches. Each page says where the next one starts: a `PageKey::Number` for the body's `page_number`, to resume there later.
     #[inline]
     pub fn into_pages(
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<
-            ::std::vec::Vec<crate::models::AuditLogMessage>,
+            crate::runtime::Page<crate::models::AuditLogMessage>,
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
@@ -141,7 +141,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
     async fn next_page(
         self,
     ) -> ::std::result::Result<
-        crate::runtime::paginate::Page<crate::models::AuditLogMessage, Self>,
+        crate::runtime::paginate::Fetched<crate::models::AuditLogMessage, Self>,
         crate::Error,
     > {
         let current = self.body.page_number.unwrap_or(1);
@@ -156,12 +156,12 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             page.page_count,
             items.len(),
         );
-        ::std::result::Result::Ok(crate::runtime::paginate::Page {
+        ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
             items,
             next: next
                 .map(|number| {
                     request.body.page_number = ::std::option::Option::Some(number);
-                    (number.to_string(), request)
+                    (crate::runtime::PageKey::Number(number), request)
                 }),
         })
     }

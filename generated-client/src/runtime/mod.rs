@@ -23,6 +23,7 @@ pub use auth::AuthError;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error};
 pub use multipart::Multipart;
+pub use paginate::{Page, PageKey};
 pub use response::{CORRELATION_ID_HEADER, Response};
 pub use retry::RetryPolicy;
 pub use value::UnrecognizedValue;

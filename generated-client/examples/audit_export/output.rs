@@ -1,0 +1,158 @@
+//! Where the entries go: stdout or a file, one JSON line each, with the count of what is written so that a
+//! checkpoint can say exactly where the file ends.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use genesys_cloud_audit::models::AuditLogMessage;
+
+use super::Failure;
+
+/// For crash tests only: when set to a byte count N, the tool writes the output up to exactly N bytes
+/// (mid-line if N falls there), flushes it, and then waits to be killed, so that a test can kill it at a
+/// point of its choosing. Not part of the tool's interface.
+pub const PAUSE_AT_BYTE: &str = "AUDIT_EXPORT_TEST_PAUSE_AT_BYTE";
+
+/// The output and how much of it is written.
+pub struct Output {
+    sink: Sink,
+    /// Bytes written so far (the file's length, for a file).
+    bytes: u64,
+    /// Entries written so far.
+    entries: u64,
+    /// One entry's JSON, reused from line to line.
+    line: Vec<u8>,
+    /// See [`PAUSE_AT_BYTE`].
+    pause_at: Option<u64>,
+}
+
+enum Sink {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File(BufWriter<File>),
+}
+
+impl Output {
+    /// Stdout.
+    pub fn stdout() -> Self {
+        Self::new(Sink::Stdout(BufWriter::new(io::stdout().lock())), 0, 0)
+    }
+
+    /// The file at `path`, created or emptied.
+    pub fn create(path: &Path) -> Result<Self, Failure> {
+        let file = File::create(path).map_err(|err| file_failure("cannot create", path, &err))?;
+        Ok(Self::new(Sink::File(BufWriter::new(file)), 0, 0))
+    }
+
+    /// The file at `path`, cut back to its first `bytes` bytes, which hold `entries` entries: what a
+    /// checkpoint recorded. Anything after them is a page the stopped run had not finished.
+    pub fn reopen(path: &Path, bytes: u64, entries: u64) -> Result<Self, Failure> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|err| file_failure("cannot open", path, &err))?;
+        let length = file.metadata().map_err(|err| file_failure("cannot read", path, &err))?.len();
+        if length < bytes {
+            return Err(Failure::Runtime(format!(
+                "{} holds {length} bytes, fewer than the {bytes} the checkpoint recorded: it was changed since, so the export cannot be resumed into it",
+                path.display()
+            )));
+        }
+        if bytes > 0 && !ends_a_line(&mut file, bytes).map_err(|err| file_failure("cannot read", path, &err))? {
+            return Err(Failure::Runtime(format!(
+                "{} does not end a line at byte {bytes}, where the checkpoint says its last entry ends: it was changed since, so the export cannot be resumed into it",
+                path.display()
+            )));
+        }
+        file.set_len(bytes).map_err(|err| file_failure("cannot cut back", path, &err))?;
+        file.seek(SeekFrom::End(0)).map_err(|err| file_failure("cannot seek in", path, &err))?;
+        Ok(Self::new(Sink::File(BufWriter::new(file)), bytes, entries))
+    }
+
+    fn new(sink: Sink, bytes: u64, entries: u64) -> Self {
+        let pause_at = std::env::var(PAUSE_AT_BYTE).ok().and_then(|n| n.parse().ok());
+        Self { sink, bytes, entries, line: Vec::with_capacity(4096), pause_at }
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Entries written so far.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Writes one entry as a line of JSON.
+    pub fn write_entry(&mut self, entry: &AuditLogMessage) -> Result<(), Failure> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, entry)
+            .map_err(|err| Failure::Runtime(format!("cannot encode an entry as JSON: {err}")))?;
+        self.line.push(b'\n');
+        let length = self.line.len() as u64;
+        if let Some(at) = self.pause_at.filter(|at| (self.bytes..self.bytes + length).contains(at)) {
+            self.pause(at);
+        }
+        let line = std::mem::take(&mut self.line);
+        let written = self.writer().write_all(&line);
+        self.line = line;
+        written.map_err(|err| write_failure(&err))?;
+        self.bytes += length;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Hands what is buffered on, and for a file makes sure it is on disk: a checkpoint written after this
+    /// never counts bytes the file could lose.
+    pub fn flush(&mut self) -> Result<(), Failure> {
+        self.writer().flush().map_err(|err| write_failure(&err))?;
+        if let Sink::File(file) = &self.sink {
+            file.get_ref().sync_data().map_err(|err| write_failure(&err))?;
+        }
+        Ok(())
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Stdout(out) => out,
+            Sink::File(file) => file,
+        }
+    }
+
+    /// Writes the current line up to byte `at` of the output, flushes, says so on stderr, and waits to be
+    /// killed.
+    fn pause(&mut self, at: u64) -> ! {
+        let line = std::mem::take(&mut self.line);
+        let prefix = usize::try_from(at - self.bytes).unwrap_or(line.len()).min(line.len());
+        let _ = self.writer().write_all(&line[..prefix]);
+        let _ = self.writer().flush();
+        eprintln!("audit_export: paused at byte {at} for a crash test");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+}
+
+/// Whether the byte before `end` is a newline.
+fn ends_a_line(file: &mut File, end: u64) -> io::Result<bool> {
+    use std::io::Read;
+    file.seek(SeekFrom::Start(end - 1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+fn file_failure(what: &str, path: &Path, err: &io::Error) -> Failure {
+    Failure::Runtime(format!("{what} {}: {err}", path.display()))
+}
+
+/// The failure for an error writing the output: a closed stdout stops quietly.
+fn write_failure(err: &io::Error) -> Failure {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        Failure::BrokenPipe
+    } else {
+        Failure::Runtime(format!("cannot write the output: {err}"))
+    }
+}
