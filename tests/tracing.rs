@@ -4,57 +4,20 @@
 //! call that went well; and no secret, token or `Authorization` value in anything traced, whatever the
 //! level, through a token fetch, a 401, a refresh and a retry.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use audit_tests::mock::{BASIC_CREDENTIALS as BASIC, CLIENT_SECRET, CORRELATION_ID, TRANSACTION_ID, token_answer};
 use genesys_cloud_audit::{Client, RetryPolicy};
 use serde_json::json;
 use tracing_subscriber::filter::{LevelFilter, Targets};
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::layer::SubscriberExt;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const FIRST_TOKEN: &str = "tok-first-7c1d";
 const SECOND_TOKEN: &str = "tok-second-2e9a";
 
-/// A buffer the formatter writes into.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Runs `call` on a current-thread runtime with a subscriber that writes the client's own spans (when they
-/// close, with their fields) and events at `level` and above; what it wrote.
+/// Runs `call` with a subscriber that formats the client's own spans and events at `level` and above;
+/// what it wrote.
 fn traced<F: Future<Output = ()>>(level: LevelFilter, call: impl FnOnce() -> F) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber =
-        tracing_subscriber::registry().with(Targets::new().with_target("genesys_cloud_audit", level)).with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(move || writer.clone())
-                .with_ansi(false)
-                .with_span_events(FmtSpan::CLOSE),
-        );
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    tracing::subscriber::with_default(subscriber, || runtime.block_on(call()));
-    captured.text()
+    audit_tests::traces::traced(Targets::new().with_target("genesys_cloud_audit", level), call)
 }
 
 fn status_body() -> serde_json::Value {

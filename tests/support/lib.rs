@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: where things are, and how to generate from a fixture.
 
+pub mod export_tool;
 pub mod mock;
+pub mod traces;
 
 use std::path::{Path, PathBuf};
 
