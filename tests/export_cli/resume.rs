@@ -7,7 +7,10 @@
 //! with SIGKILL; between pages it is killed while the server holds back the next page.
 
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Child;
+
+use audit_tests::export_tool::RUN_LIMIT;
 
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
