@@ -401,3 +401,33 @@ fn checkpoint_flags_are_checked() {
         "{not_a_checkpoint:?}"
     );
 }
+
+#[tokio::test]
+async fn an_export_that_failed_says_how_to_resume_and_resumes_once_the_cause_is_gone() {
+    let dir = scratch("failed");
+    let server = MockServer::start().await;
+    let pages = six_pages();
+    mount_async_query(&server, &pages).await;
+    let clean = clean_export(&server, &dir, &[]);
+    // Once: a static token that fails is not retried, and the resumed run finds the page served.
+    Mock::given(method("GET"))
+        .and(path(results_path()))
+        .and(query_param("cursor", "cursor-2"))
+        .respond_with(error_response(401, "bad.credentials", "Invalid login credentials."))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let output = dir.join("audits.jsonl");
+    let checkpoint = dir.join("audits.checkpoint");
+
+    let failed = run(Auth::Token, &fresh_args(&server, &output, &checkpoint, &[]));
+
+    assert_eq!(failed.code(), Some(1), "{failed:?}");
+    let expected = format!("(export incomplete: 8 entries written; resume with --resume {})", checkpoint.display());
+    assert!(failed.last_stderr_line().ends_with(&expected), "{}", failed.last_stderr_line());
+    assert_eq!(checkpoint_json(&checkpoint)["next"], json!({"cursor": "cursor-2"}));
+    let resumed = run(Auth::Token, &resume_args(&checkpoint));
+    assert_eq!(resumed.code(), Some(0), "{resumed:?}");
+    assert!(fs::read(&output).unwrap() == clean, "the resumed export equals the clean one");
+}

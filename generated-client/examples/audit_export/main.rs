@@ -473,16 +473,17 @@ impl Export {
         checkpoint.write(path)
     }
 
-    /// How to go on after a stop, for the message that reports it.
-    fn how_to_go_on(&self) -> String {
-        match &self.checkpoint {
-            Some((path, _)) => format!("resume with --resume {}", path.display()),
-            None => "the export is incomplete".to_owned(),
-        }
+    /// How to go on after a stop, when the export keeps a checkpoint.
+    fn how_to_resume(&self) -> Option<String> {
+        self.checkpoint.as_ref().map(|(path, _)| format!("resume with --resume {}", path.display()))
     }
 
     fn interrupted(&self) -> Failure {
-        Failure::Interrupted(format!("interrupted after {} entries; {}", self.output.entries(), self.how_to_go_on()))
+        let entries = self.output.entries();
+        Failure::Interrupted(match self.how_to_resume() {
+            Some(resume) => format!("interrupted after {entries} entries; {resume}"),
+            None => format!("interrupted after {entries} entries; the export is incomplete"),
+        })
     }
 
     /// The failure for an error of a page. Results of an asynchronous query that the server no longer has
@@ -494,11 +495,15 @@ impl Export {
             (Query::Async { transaction_id, .. }, Some(404 | 410)) => Failure::Runtime(format!(
                 "the results of query {transaction_id} are gone from the server ({message}): they expire some time after the query ran, so this export cannot go on; run it again without --resume to submit the query anew ({entries} entries were written)"
             )),
-            _ if entries > 0 || self.checkpoint.is_some() => Failure::Runtime(format!(
-                "{message} (export incomplete: {entries} entries written; {})",
-                self.how_to_go_on()
-            )),
-            _ => Failure::Runtime(message),
+            _ => match self.how_to_resume() {
+                Some(resume) => {
+                    Failure::Runtime(format!("{message} (export incomplete: {entries} entries written; {resume})"))
+                }
+                None if entries > 0 => {
+                    Failure::Runtime(format!("{message} (export incomplete: {entries} entries written)"))
+                }
+                None => Failure::Runtime(message),
+            },
         }
     }
 
