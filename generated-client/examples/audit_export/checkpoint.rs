@@ -103,7 +103,6 @@ impl Checkpoint {
         text.push(b'\n');
         let mut file = std::fs::File::create(&temporary).map_err(fail)?;
         file.write_all(&text).map_err(fail)?;
-        file.sync_data().map_err(fail)?;
         std::fs::rename(&temporary, path).map_err(fail)
     }
 }

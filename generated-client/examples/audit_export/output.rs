@@ -104,14 +104,11 @@ impl Output {
         Ok(())
     }
 
-    /// Hands what is buffered on, and for a file makes sure it is on disk: a checkpoint written after this
-    /// never counts bytes the file could lose.
+    /// Hands what is buffered on to the operating system, where it outlives the process however it dies.
+    /// It is not forced to disk (that costs more than the export itself): after a crash of the machine
+    /// the file may be shorter than its checkpoint says, and `--resume` then refuses it.
     pub fn flush(&mut self) -> Result<(), Failure> {
-        self.writer().flush().map_err(|err| write_failure(&err))?;
-        if let Sink::File(file) = &self.sink {
-            file.get_ref().sync_data().map_err(|err| write_failure(&err))?;
-        }
-        Ok(())
+        self.writer().flush().map_err(|err| write_failure(&err))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
