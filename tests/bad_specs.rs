@@ -194,3 +194,16 @@ fn dangling_parameter_and_response_references() {
         ]
     );
 }
+
+/// The diagnostics of a fixture spec in `tests/fixtures/specs/`, one per line, for a snapshot.
+fn fixture_errors(name: &str) -> String {
+    match audit_tests::generate_fixture(name, Layout::Standalone) {
+        Ok(_) => panic!("expected diagnostics for {name}"),
+        Err(diagnostics) => diagnostics.to_string(),
+    }
+}
+
+#[test]
+fn swagger_2_0_is_refused_with_how_to_convert_it() {
+    insta::assert_snapshot!(fixture_errors("swagger-2.0.yaml"));
+}
