@@ -204,6 +204,11 @@ fn fixture_errors(name: &str) -> String {
 }
 
 #[test]
+fn operations_whose_names_clash_are_errors_naming_both_places() {
+    insta::assert_snapshot!(fixture_errors("strict-duplicate-operation-id.yaml"));
+}
+
+#[test]
 fn swagger_2_0_is_refused_with_how_to_convert_it() {
     insta::assert_snapshot!(fixture_errors("swagger-2.0.yaml"));
 }

@@ -4,6 +4,7 @@ pub(crate) mod composition;
 mod constraints;
 mod extras;
 mod features;
+mod name_clashes;
 mod operations;
 mod recursion;
 mod types;

@@ -6,6 +6,7 @@ use openapiv3::{
     StatusCode,
 };
 
+use super::name_clashes::{self, OperationName};
 use super::types::TypeBuilder;
 use super::{Type, TypeKind};
 use crate::docs;
@@ -344,7 +345,15 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
         }
     }
-    // Names are claimed in operationId order, so adding an operation never renames another.
+    let names = found.iter().map(|(id, _, method, operation, _, path_pointer)| OperationName {
+        id: id.clone(),
+        derived: operation.operation_id.is_none(),
+        pointer: path_pointer.join(method.key()),
+    });
+    name_clashes::report(names.collect(), &mut types.sink);
+    // Names are claimed in operationId order, so adding an operation never renames another; two that would
+    // share a name are an error above, and the suffix a claim gives the second only lets the build go on to
+    // find every other problem.
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
     for (id, path, method, operation, shared, path_pointer) in found {
         let pointer = path_pointer.join(method.key());
