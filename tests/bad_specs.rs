@@ -212,3 +212,8 @@ fn operations_whose_names_clash_are_errors_naming_both_places() {
 fn swagger_2_0_is_refused_with_how_to_convert_it() {
     insta::assert_snapshot!(fixture_errors("swagger-2.0.yaml"));
 }
+
+#[test]
+fn path_templates_and_path_parameters_must_agree_both_ways() {
+    insta::assert_snapshot!(fixture_errors("strict-path-template.yaml"));
+}

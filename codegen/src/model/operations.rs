@@ -443,6 +443,12 @@ fn parameters(
             }
         }
     }
+    // At its definition, which a path item's operations share: one error, whichever operations merge it.
+    for ((name, location), (_, at)) in &merged {
+        if *location == "path" && !ctx.path.contains(&format!("{{{name}}}")) {
+            types.sink.error(at, format!("path parameter {name:?} does not appear in the path {:?}", ctx.path));
+        }
+    }
     let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
     let mut params: Vec<Param> =
         merged.into_values().filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types)).collect();
@@ -656,11 +662,6 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
             parts.push(Piece::Literal(rest.to_owned()));
         }
         segments.push(Segment::Template(parts));
-    }
-    for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !path.contains(&format!("{{{}}}", param.wire_name)) {
-            sink.error(pointer, format!("path parameter {:?} does not appear in the path", param.wire_name));
-        }
     }
     segments
 }
