@@ -217,3 +217,8 @@ fn swagger_2_0_is_refused_with_how_to_convert_it() {
 fn path_templates_and_path_parameters_must_agree_both_ways() {
     insta::assert_snapshot!(fixture_errors("strict-path-template.yaml"));
 }
+
+#[test]
+fn ref_cycles_no_type_can_represent_are_errors_naming_the_cycle() {
+    insta::assert_snapshot!(fixture_errors("strict-ref-cycle.yaml"));
+}

@@ -212,6 +212,7 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
     let (mut operations, error_body) = operations::build(doc, &mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let (mut types, mut sink) = types.finish();
+    recursion::report_cycles(&types, &mut sink);
     recursion::box_cycles(&mut types);
     let info = &doc.api.info;
     let model = Model {

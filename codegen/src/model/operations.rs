@@ -595,28 +595,25 @@ fn parameter(
 
 /// Whether a parameter of this type is an object whose members can be sent one by one.
 fn is_object_like(ty: &Type, types: &TypeBuilder<'_>) -> bool {
-    match ty {
-        Type::Map(_) | Type::Json => true,
-        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
-            Some(TypeKind::Struct(_) | TypeKind::Union(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_object_like(inner, types),
-            _ => false,
-        },
+    match types.unaliased(ty) {
+        Some(Type::Map(_) | Type::Json) => true,
+        Some(Type::Named(name)) => {
+            matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_)))
+        }
         _ => false,
     }
 }
 
 /// Whether a parameter of this type can be written as text (arrays one level deep).
 fn is_simple(ty: &Type, types: &TypeBuilder<'_>) -> bool {
-    match ty {
-        Type::Vec(item) => !matches!(**item, Type::Vec(_)) && is_simple(item, types),
-        Type::Map(_) | Type::Json => false,
-        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
-            Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_simple(inner, types),
-            _ => false,
-        },
-        _ => true,
+    match types.unaliased(ty) {
+        // The item is not an array, so this goes one level down at most, even through an alias cycle.
+        Some(Type::Vec(item)) => {
+            types.unaliased(item).is_some_and(|item| !matches!(item, Type::Vec(_)) && is_simple(item, types))
+        }
+        Some(Type::Map(_) | Type::Json) | None => false,
+        Some(Type::Named(name)) => matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Enum(_))),
+        Some(_) => true,
     }
 }
 
