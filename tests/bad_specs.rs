@@ -194,3 +194,31 @@ fn dangling_parameter_and_response_references() {
         ]
     );
 }
+
+/// The diagnostics of a fixture spec in `tests/fixtures/specs/`, one per line, for a snapshot.
+fn fixture_errors(name: &str) -> String {
+    match audit_tests::generate_fixture(name, Layout::Standalone) {
+        Ok(_) => panic!("expected diagnostics for {name}"),
+        Err(diagnostics) => diagnostics.to_string(),
+    }
+}
+
+#[test]
+fn operations_whose_names_clash_are_errors_naming_both_places() {
+    insta::assert_snapshot!(fixture_errors("strict-duplicate-operation-id.yaml"));
+}
+
+#[test]
+fn swagger_2_0_is_refused_with_how_to_convert_it() {
+    insta::assert_snapshot!(fixture_errors("swagger-2.0.yaml"));
+}
+
+#[test]
+fn path_templates_and_path_parameters_must_agree_both_ways() {
+    insta::assert_snapshot!(fixture_errors("strict-path-template.yaml"));
+}
+
+#[test]
+fn ref_cycles_no_type_can_represent_are_errors_naming_the_cycle() {
+    insta::assert_snapshot!(fixture_errors("strict-ref-cycle.yaml"));
+}

@@ -220,8 +220,28 @@ fn check_version(path: &Path, raw: &serde_json::Value) -> Result<(), Diagnostics
             Location::Pointer(pointer),
             format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
         )),
-        None => Err(one(path, Location::Pointer(pointer), "missing `openapi` version field: expected 3.0.x or 3.1.x")),
+        None => match raw.get("swagger") {
+            Some(version) => Err(one(path, Location::Pointer(Pointer::root().join("swagger")), swagger(path, version))),
+            None => {
+                Err(one(path, Location::Pointer(pointer), "missing `openapi` version field: expected 3.0.x or 3.1.x"))
+            }
+        },
     }
+}
+
+/// What to do with a Swagger document (OpenAPI 2.0, what Genesys Cloud itself serves): convert it, with
+/// the command that does so for this file.
+fn swagger(path: &Path, version: &serde_json::Value) -> String {
+    let version = version.as_str().map_or_else(|| version.to_string(), str::to_owned);
+    let stem = path.file_stem().map_or_else(|| "spec".into(), |stem| stem.to_string_lossy());
+    let converted = path.with_file_name(format!("{stem}.openapi.yaml"));
+    format!(
+        "a Swagger {version} document (OpenAPI 2.0): this generator reads OpenAPI 3.0.x and 3.1.x; convert it \
+         first, with the swagger2openapi npm tool (`npx swagger2openapi --yaml --outfile {} {}`) or the \
+         Swagger Editor (Edit > Convert to OpenAPI 3)",
+        converted.display(),
+        path.display()
+    )
 }
 
 fn one(path: &Path, location: Location, message: impl Into<String>) -> Diagnostics {
@@ -299,9 +319,21 @@ mod tests {
         let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#, &Selection::default())
             .unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
-        let err = parse(Path::new("s.json"), r#"{"swagger": "2.0", "info": {}, "paths": {}}"#, &Selection::default())
-            .unwrap_err();
+        let err = parse(Path::new("s.json"), r#"{"info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
         assert_eq!(err.to_string(), "s.json#/openapi: missing `openapi` version field: expected 3.0.x or 3.1.x");
+    }
+
+    #[test]
+    fn swagger_2_0_is_refused_with_how_to_convert_it() {
+        let text = r#"{"swagger": "2.0", "info": {}, "paths": {}}"#;
+        let err = parse(Path::new("api/swagger.json"), text, &Selection::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "api/swagger.json#/swagger: a Swagger 2.0 document (OpenAPI 2.0): this generator reads OpenAPI 3.0.x \
+             and 3.1.x; convert it first, with the swagger2openapi npm tool \
+             (`npx swagger2openapi --yaml --outfile api/swagger.openapi.yaml api/swagger.json`) or the Swagger \
+             Editor (Edit > Convert to OpenAPI 3)"
+        );
     }
 
     #[test]

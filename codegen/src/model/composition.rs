@@ -11,7 +11,7 @@ use crate::naming::{self, Namespace};
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// The variant that keeps what no member matches.
 const UNRECOGNIZED: &str = "Unrecognized";
-/// How deep `allOf` members may refer to other `allOf`s before the chain is taken for a cycle.
+/// How deep `allOf` members may refer to other `allOf`s: deeper is an error rather than a risk to the stack.
 const MAX_DEPTH: usize = 32;
 
 /// The one member of an `allOf` that says what its values are, with its index, when nothing needs
@@ -86,13 +86,13 @@ fn json_type<'d>(doc: &'d Document, member: &'d ReferenceOr<Box<Schema>>) -> Opt
 
 /// Adds the properties of `schema` (an object, or an `allOf` of objects) to `parts`, following `$ref`s.
 /// A member that is not an object, or that names a property another member gives another schema, is
-/// an error at its place.
+/// an error at its place. `trail` holds the schemas being merged, outermost first, to find a cycle.
 pub(super) fn collect(
     doc: &Document,
     schema: &Schema,
     pointer: &Pointer,
     parts: &mut ObjectParts,
-    depth: usize,
+    trail: &mut Vec<Pointer>,
     sink: &mut Sink,
 ) {
     match &schema.schema_kind {
@@ -107,16 +107,16 @@ pub(super) fn collect(
                 sink,
             );
         }
-        SchemaKind::AllOf { all_of } => members(doc, all_of, &pointer.join("allOf"), parts, depth, sink),
+        SchemaKind::AllOf { all_of } => members(doc, all_of, &pointer.join("allOf"), parts, trail, sink),
         SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
             add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
-            members(doc, &any.all_of, &pointer.join("allOf"), parts, depth, sink);
+            members(doc, &any.all_of, &pointer.join("allOf"), parts, trail, sink);
         }
         // Constraints on which properties are present: nothing to merge.
         SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } if constraints_only(m) => {}
         SchemaKind::Any(any) if constraints_only(&any.one_of) && constraints_only(&any.any_of) => {
             add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
-            members(doc, &any.all_of, &pointer.join("allOf"), parts, depth, sink);
+            members(doc, &any.all_of, &pointer.join("allOf"), parts, trail, sink);
         }
         SchemaKind::Any(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
             sink.error(pointer, "unsupported schema: `oneOf` or `anyOf` inside an `allOf` member");
@@ -137,7 +137,7 @@ pub(super) fn collect_object_only(
     let (own, all_of): (Option<&openapiv3::AnySchema>, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => (None, all_of),
         SchemaKind::Any(any) => (Some(any), &any.all_of),
-        _ => return collect(doc, schema, pointer, parts, 0, sink),
+        _ => return collect(doc, schema, pointer, parts, &mut vec![pointer.clone()], sink),
     };
     if let Some(any) = own {
         add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
@@ -159,11 +159,8 @@ pub(super) fn collect_member(
     sink: &mut Sink,
 ) {
     match member {
-        ReferenceOr::Item(schema) => collect(doc, schema, at, parts, 1, sink),
-        ReferenceOr::Reference { reference } => match component(doc, reference) {
-            Some((schema, target)) => collect(doc, schema, &target, parts, 1, sink),
-            None => sink.error(at, format!("reference {reference:?} names no schema in components/schemas")),
-        },
+        ReferenceOr::Item(schema) => collect(doc, schema, at, parts, &mut vec![at.clone()], sink),
+        ReferenceOr::Reference { reference } => follow(doc, reference, at, parts, &mut Vec::new(), sink),
     }
 }
 
@@ -200,11 +197,11 @@ fn members(
     members: &[ReferenceOr<Schema>],
     pointer: &Pointer,
     parts: &mut ObjectParts,
-    depth: usize,
+    trail: &mut Vec<Pointer>,
     sink: &mut Sink,
 ) {
-    if depth > MAX_DEPTH {
-        sink.error(pointer, "`allOf` members refer to each other in a cycle");
+    if trail.len() > MAX_DEPTH {
+        sink.error(pointer, format!("`allOf` members nest more than {MAX_DEPTH} schemas deep"));
         return;
     }
     for (index, member) in members.iter().enumerate() {
@@ -213,13 +210,41 @@ fn members(
             continue;
         }
         match member {
-            ReferenceOr::Item(schema) => collect(doc, schema, &at, parts, depth + 1, sink),
-            ReferenceOr::Reference { reference } => match component(doc, reference) {
-                Some((schema, target)) => collect(doc, schema, &target, parts, depth + 1, sink),
-                None => sink.error(&at, format!("reference {reference:?} names no schema in components/schemas")),
-            },
+            ReferenceOr::Item(schema) => collect(doc, schema, &at, parts, trail, sink),
+            ReferenceOr::Reference { reference } => follow(doc, reference, &at, parts, trail, sink),
         }
     }
+}
+
+/// Adds the properties of the component schema `reference` names (at `at`), unless it is one being merged
+/// already: then schemas include each other through `allOf`, and no struct can hold them.
+fn follow(
+    doc: &Document,
+    reference: &str,
+    at: &Pointer,
+    parts: &mut ObjectParts,
+    trail: &mut Vec<Pointer>,
+    sink: &mut Sink,
+) {
+    let Some((schema, target)) = component(doc, reference) else {
+        sink.error(at, format!("reference {reference:?} names no schema in components/schemas"));
+        return;
+    };
+    if let Some(start) = trail.iter().position(|merging| *merging == target) {
+        report_all_of_cycle(&trail[start..], sink);
+        return;
+    }
+    trail.push(target.clone());
+    collect(doc, schema, &target, parts, trail, sink);
+    trail.pop();
+}
+
+/// Reports a cycle of schemas that include each other, once whichever schema it was found from: at the
+/// first in pointer order, naming them all in the order they include each other.
+fn report_all_of_cycle(cycle: &[Pointer], sink: &mut Sink) {
+    let places: Vec<&Pointer> = cycle.iter().collect();
+    let Some((first, cycle)) = super::recursion::cycle_text(&places) else { return };
+    sink.error(first, format!("`allOf` cycle that no type can represent: {cycle}: a schema cannot include itself"));
 }
 
 /// The component schema a `$ref` names, and its pointer.
@@ -455,12 +480,15 @@ fn shape_name(ty: &Type) -> String {
 /// those with fewer (an object with none matches any object), then enums, arrays, booleans, integers
 /// before numbers (a JSON integer is a number too), dates before strings, maps, and any JSON last.
 fn specificity(ty: &Type, types: &TypeBuilder<'_>) -> (u8, usize) {
+    // An alias cycle, which is an error of its own: any place will do.
+    let Some(ty) = types.unaliased(ty) else { return (10, 0) };
     match ty {
         Type::Named(name) => match types.get(name).map(|def| &def.kind) {
             Some(TypeKind::Struct(s)) => (0, usize::MAX - s.fields.iter().filter(|f| f.required).count()),
             Some(TypeKind::Union(_)) => (1, 0),
             Some(TypeKind::Enum(_)) => (2, 0),
-            Some(TypeKind::Alias(inner)) => specificity(inner, types),
+            // `unaliased` follows aliases to their end.
+            Some(TypeKind::Alias(_)) => (10, 0),
             // Not defined yet (a member that refers back to the union): an object, probably.
             None => (0, usize::MAX),
         },

@@ -4,6 +4,7 @@ pub(crate) mod composition;
 mod constraints;
 mod extras;
 mod features;
+mod name_clashes;
 mod operations;
 mod recursion;
 mod types;
@@ -211,6 +212,7 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
     let (mut operations, error_body) = operations::build(doc, &mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let (mut types, mut sink) = types.finish();
+    recursion::report_cycles(&types, &mut sink);
     recursion::box_cycles(&mut types);
     let info = &doc.api.info;
     let model = Model {

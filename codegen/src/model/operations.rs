@@ -6,6 +6,7 @@ use openapiv3::{
     StatusCode,
 };
 
+use super::name_clashes::{self, OperationName};
 use super::types::TypeBuilder;
 use super::{Type, TypeKind};
 use crate::docs;
@@ -344,7 +345,15 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
         }
     }
-    // Names are claimed in operationId order, so adding an operation never renames another.
+    let names = found.iter().map(|(id, _, method, operation, _, path_pointer)| OperationName {
+        id: id.clone(),
+        derived: operation.operation_id.is_none(),
+        pointer: path_pointer.join(method.key()),
+    });
+    name_clashes::report(names.collect(), &mut types.sink);
+    // Names are claimed in operationId order, so adding an operation never renames another; two that would
+    // share a name are an error above, and the suffix a claim gives the second only lets the build go on to
+    // find every other problem.
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
     for (id, path, method, operation, shared, path_pointer) in found {
         let pointer = path_pointer.join(method.key());
@@ -432,6 +441,12 @@ fn parameters(
                 let key = (param.parameter_data_ref().name.clone(), location_name(param));
                 merged.insert(key, (param.clone(), at));
             }
+        }
+    }
+    // At its definition, which a path item's operations share: one error, whichever operations merge it.
+    for ((name, location), (_, at)) in &merged {
+        if *location == "path" && !ctx.path.contains(&format!("{{{name}}}")) {
+            types.sink.error(at, format!("path parameter {name:?} does not appear in the path {:?}", ctx.path));
         }
     }
     let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
@@ -580,28 +595,25 @@ fn parameter(
 
 /// Whether a parameter of this type is an object whose members can be sent one by one.
 fn is_object_like(ty: &Type, types: &TypeBuilder<'_>) -> bool {
-    match ty {
-        Type::Map(_) | Type::Json => true,
-        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
-            Some(TypeKind::Struct(_) | TypeKind::Union(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_object_like(inner, types),
-            _ => false,
-        },
+    match types.unaliased(ty) {
+        Some(Type::Map(_) | Type::Json) => true,
+        Some(Type::Named(name)) => {
+            matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_)))
+        }
         _ => false,
     }
 }
 
 /// Whether a parameter of this type can be written as text (arrays one level deep).
 fn is_simple(ty: &Type, types: &TypeBuilder<'_>) -> bool {
-    match ty {
-        Type::Vec(item) => !matches!(**item, Type::Vec(_)) && is_simple(item, types),
-        Type::Map(_) | Type::Json => false,
-        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
-            Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_simple(inner, types),
-            _ => false,
-        },
-        _ => true,
+    match types.unaliased(ty) {
+        // The item is not an array, so this goes one level down at most, even through an alias cycle.
+        Some(Type::Vec(item)) => {
+            types.unaliased(item).is_some_and(|item| !matches!(item, Type::Vec(_)) && is_simple(item, types))
+        }
+        Some(Type::Map(_) | Type::Json) | None => false,
+        Some(Type::Named(name)) => matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Enum(_))),
+        Some(_) => true,
     }
 }
 
@@ -647,11 +659,6 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
             parts.push(Piece::Literal(rest.to_owned()));
         }
         segments.push(Segment::Template(parts));
-    }
-    for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !path.contains(&format!("{{{}}}", param.wire_name)) {
-            sink.error(pointer, format!("path parameter {:?} does not appear in the path", param.wire_name));
-        }
     }
     segments
 }

@@ -92,6 +92,23 @@ impl<'a> TypeBuilder<'a> {
         self.types.get(name)
     }
 
+    /// `ty`, or where its chain of aliases ends: a type that is not an alias, or a name not defined yet.
+    /// `None` when the chain comes back on itself (an error [`super::recursion`] reports), so that callers
+    /// following aliases always stop.
+    pub(super) fn unaliased<'t>(&'t self, mut ty: &'t Type) -> Option<&'t Type> {
+        // A chain longer than the number of types has visited one twice.
+        for _ in 0..=self.types.len() {
+            match ty {
+                Type::Named(name) => match self.types.get(name) {
+                    Some(TypeDef { kind: TypeKind::Alias(inner), .. }) => ty = inner,
+                    _ => return Some(ty),
+                },
+                _ => return Some(ty),
+            }
+        }
+        None
+    }
+
     /// Rustdoc lines for a schema: its own description, or the one written beside its `$ref`.
     pub(super) fn schema_docs(&self, schema: &ReferenceOr<impl AsSchema>, pointer: &Pointer) -> Vec<String> {
         let text = match schema {
@@ -284,7 +301,7 @@ impl<'a> TypeBuilder<'a> {
     /// The struct of an `allOf`: every member's properties merged, `required` unioned.
     fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer) -> Struct {
         let mut parts = ObjectParts::default();
-        super::composition::collect(self.doc, schema, pointer, &mut parts, 0, &mut self.sink);
+        super::composition::collect(self.doc, schema, pointer, &mut parts, &mut vec![pointer.clone()], &mut self.sink);
         self.object(name, parts, pointer)
     }
 
