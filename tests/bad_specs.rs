@@ -126,6 +126,16 @@ fn wrong_shape_points_at_the_member() {
     );
 }
 
+/// JSON is not quite YAML: a JSON spec whose strings hold characters YAML refuses as they are (a line or
+/// paragraph separator, DEL) is read all the same.
+#[test]
+fn json_that_yaml_cannot_read_is_read_as_json() {
+    let text = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\", \"description\": \"a\u{2028}b\u{2029}c\u{7f}d\u{85}\"},\n \"paths\": {\"/a\": {\"get\": {\"operationId\": \"getA\", \"responses\": {\"200\": {\"description\": \"ok\"}}}}}}";
+    let spec = Path::new("ok.json");
+    let generated = genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone);
+    assert!(generated.is_ok_and(|g| g.files.contains_key("src/operations/get_a.rs")), "the JSON spec is refused");
+}
+
 #[test]
 fn yaml_syntax_error_has_line_and_column() {
     let errors = errors("paths: {\n");
