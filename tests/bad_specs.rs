@@ -126,6 +126,24 @@ fn wrong_shape_points_at_the_member() {
     );
 }
 
+#[test]
+fn line_breaks_from_the_spec_stay_escaped_in_the_one_line_of_an_error() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: x, in: \"cr\\r\", schema: {type: string}}]\n      responses: {}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a/get/parameters/0: not a valid OpenAPI 3.0 document: unknown variant `cr\\r`, expected one of `query`, `header`, `path`, `cookie`"
+        ]
+    );
+    let body = "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {\"a\\nb\": {$ref: '#/components/schemas/Gone'}}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/components/schemas/A/properties/a%0Ab: reference \"#/components/schemas/Gone\" names no schema in components/schemas"
+        ]
+    );
+}
+
 /// JSON is not quite YAML: a JSON spec whose strings hold characters YAML refuses as they are (a line or
 /// paragraph separator, DEL) is read all the same.
 #[test]
