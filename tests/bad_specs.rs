@@ -126,6 +126,22 @@ fn wrong_shape_points_at_the_member() {
     );
 }
 
+/// A schema that is a `$ref` to itself, directly or through others or as its own items, names no type.
+/// Where the generator follows aliases (a union member's rank, a parameter's style), it once overflowed
+/// the stack, or looped.
+#[test]
+fn a_cycle_of_refs_is_an_error_not_a_crash() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: q, in: query, schema: {$ref: '#/components/schemas/B'}}, {name: r, in: query, schema: {$ref: '#/components/schemas/L'}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/U'}}}}}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/A'}\n    B: {$ref: '#/components/schemas/C'}\n    C: {$ref: '#/components/schemas/B'}\n    L: {type: array, items: {$ref: '#/components/schemas/L'}}\n    U: {anyOf: [{$ref: '#/components/schemas/A'}, {type: number}]}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/components/schemas/A: `$ref` cycle A → A: the schema is itself, or an array or map of itself",
+            "bad.yaml#/components/schemas/C: `$ref` cycle C → B → C: the schema is itself, or an array or map of itself",
+            "bad.yaml#/components/schemas/L: `$ref` cycle L → L: the schema is itself, or an array or map of itself",
+        ]
+    );
+}
+
 #[test]
 fn line_breaks_from_the_spec_stay_escaped_in_the_one_line_of_an_error() {
     let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: x, in: \"cr\\r\", schema: {type: string}}]\n      responses: {}\n";
