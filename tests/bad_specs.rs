@@ -126,6 +126,50 @@ fn wrong_shape_points_at_the_member() {
     );
 }
 
+/// A schema that is a `$ref` to itself, directly or through others or as its own items, names no type.
+/// Where the generator follows aliases (a union member's rank, a parameter's style), it once overflowed
+/// the stack, or looped.
+#[test]
+fn a_cycle_of_refs_is_an_error_not_a_crash() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: q, in: query, schema: {$ref: '#/components/schemas/B'}}, {name: r, in: query, schema: {$ref: '#/components/schemas/L'}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/U'}}}}}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/A'}\n    B: {$ref: '#/components/schemas/C'}\n    C: {$ref: '#/components/schemas/B'}\n    L: {type: array, items: {$ref: '#/components/schemas/L'}}\n    U: {anyOf: [{$ref: '#/components/schemas/A'}, {type: number}]}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/components/schemas/A: `$ref` cycle A → A: the schema is itself, or an array or map of itself",
+            "bad.yaml#/components/schemas/C: `$ref` cycle C → B → C: the schema is itself, or an array or map of itself",
+            "bad.yaml#/components/schemas/L: `$ref` cycle L → L: the schema is itself, or an array or map of itself",
+        ]
+    );
+}
+
+#[test]
+fn line_breaks_from_the_spec_stay_escaped_in_the_one_line_of_an_error() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: x, in: \"cr\\r\", schema: {type: string}}]\n      responses: {}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a/get/parameters/0: not a valid OpenAPI 3.0 document: unknown variant `cr\\r`, expected one of `query`, `header`, `path`, `cookie`"
+        ]
+    );
+    let body = "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {\"a\\nb\": {$ref: '#/components/schemas/Gone'}}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/components/schemas/A/properties/a%0Ab: reference \"#/components/schemas/Gone\" names no schema in components/schemas"
+        ]
+    );
+}
+
+/// JSON is not quite YAML: a JSON spec whose strings hold characters YAML refuses as they are (a line or
+/// paragraph separator, DEL) is read all the same.
+#[test]
+fn json_that_yaml_cannot_read_is_read_as_json() {
+    let text = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\", \"description\": \"a\u{2028}b\u{2029}c\u{7f}d\u{85}\"},\n \"paths\": {\"/a\": {\"get\": {\"operationId\": \"getA\", \"responses\": {\"200\": {\"description\": \"ok\"}}}}}}";
+    let spec = Path::new("ok.json");
+    let generated = genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone);
+    assert!(generated.is_ok_and(|g| g.files.contains_key("src/operations/get_a.rs")), "the JSON spec is refused");
+}
+
 #[test]
 fn yaml_syntax_error_has_line_and_column() {
     let errors = errors("paths: {\n");

@@ -141,19 +141,7 @@ fn every_real_description_generates_or_is_refused_for_its_known_reason_and_small
 fn compile_with_clippy(crates: &[(String, Generated)]) {
     let target = workspace_root().join("target");
     let root = target.join("corpus-crates");
-    if root.exists() {
-        std::fs::remove_dir_all(&root).expect("clear the scratch workspace");
-    }
-    for (id, generated) in crates {
-        generated.write(&root.join(id)).unwrap_or_else(|err| panic!("write {id}: {err}"));
-    }
-    let members: Vec<String> = crates.iter().map(|(id, _)| format!("{id:?}")).collect();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .unwrap();
-    std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    audit_tests::write_scratch_workspace(&root, crates);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let output = Command::new(cargo)

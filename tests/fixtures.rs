@@ -2,8 +2,8 @@
 //! enums with unknown values, optional against required (and nullable) fields, array query parameters,
 //! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
 //! JSON, operations without an `operationId` or without a success response, and composition (`allOf`,
-//! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test, and
-//! parameters that are objects, cookies, JSON text or delimited arrays.
+//! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test,
+//! parameters that are objects, cookies, JSON text or delimited arrays, and text rustc refuses in source.
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -25,6 +25,7 @@ const NON_JSON_BODIES: &str = "non-json-bodies.yaml";
 const OPERATIONS_WITHOUT_IDS: &str = "operations-without-ids.yaml";
 const COMPOSITION: &str = "composition.yaml";
 const PARAMETERS: &str = "parameters.yaml";
+const ODD_TEXT: &str = "odd-text.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -38,6 +39,7 @@ const COMPILED: &[&str] = &[
     OPERATIONS_WITHOUT_IDS,
     COMPOSITION,
     PARAMETERS,
+    ODD_TEXT,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -123,6 +125,11 @@ fn operations_without_ids_files() {
 #[test]
 fn parameters_files() {
     assert_snapshots(PARAMETERS);
+}
+
+#[test]
+fn odd_text_files() {
+    assert_snapshots(ODD_TEXT);
 }
 
 #[test]
@@ -436,6 +443,23 @@ fn several_success_responses_make_an_output_enum() {
     assert!(delete.contains("204 => response.empty(),"), "{delete}");
     let lib = file(&generated, "src/lib.rs");
     assert!(lib.contains("pub type Error = runtime::Error<crate::models::ErrorBody>;"), "{lib}");
+}
+
+/// Text rustc refuses in a source file (a bare carriage return, characters that change the direction of
+/// text) is escaped where spec text reaches doc comments, and kept on the wire; the compile check builds it.
+#[test]
+fn text_rustc_refuses_in_source_is_escaped_in_doc_comments() {
+    let generated = generate(ODD_TEXT);
+    for (path, text) in spec_files(&generated) {
+        let refused = text.chars().find(|c| matches!(c, '\r' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'));
+        assert_eq!(refused, None, "{path} holds a character rustc refuses");
+    }
+    let thing = file(&generated, "src/models/thing.rs");
+    for escaped in
+        ["/// A thing.\\u{d}With a carriage return.", "/// Sets `name\\u{202e}`.", "rename = \"name\\u{202e}\""]
+    {
+        assert!(thing.contains(escaped), "no {escaped:?} in:\n{thing}");
+    }
 }
 
 /// Where the scratch workspace of generated crates lives, and its build directory.

@@ -31,9 +31,26 @@ impl Pointer {
 }
 
 impl fmt::Display for Pointer {
+    /// The pointer as a URI fragment (RFC 6901, section 6), percent-encoding `%` and what would break the
+    /// line (control characters, line separators); the rest is left as it is, to be read.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
+        fmt::Write::write_char(f, '#')?;
+        for c in self.0.chars() {
+            if c == '%' || breaks_line(c) {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    write!(f, "%{byte:02X}")?;
+                }
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
+}
+
+/// Whether `c` could end or hide a line on a terminal: a control character or a line separator.
+fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// One problem found in the input, with the file and the place in it.
@@ -66,13 +83,29 @@ pub enum Location {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = self.file.display();
+        let message = OneLine(&self.message);
         match &self.location {
-            Location::Pointer(pointer) => write!(f, "{file}{pointer}: {}", self.message),
-            Location::LineColumn { line, column } => {
-                write!(f, "{file}:{line}:{column}: {}", self.message)
-            }
-            Location::File => write!(f, "{file}: {}", self.message),
+            Location::Pointer(pointer) => write!(f, "{file}{pointer}: {message}"),
+            Location::LineColumn { line, column } => write!(f, "{file}:{line}:{column}: {message}"),
+            Location::File => write!(f, "{file}: {message}"),
         }
+    }
+}
+
+/// Text displayed on one line: a control character or line separator in it (from the spec, quoted by a
+/// parser's message, say) is written as its escape, so that a diagnostic stays one line.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if breaks_line(c) {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -163,10 +196,22 @@ mod tests {
     }
 
     #[test]
+    fn pointer_displays_line_breaks_and_percent_encoded() {
+        let pointer = Pointer::root().join("a\nb").join("50%").join("{id}é");
+        assert_eq!(pointer.to_string(), "#/a%0Ab/50%25/{id}é");
+        assert_eq!(pointer.as_json_pointer(), "/a\nb/50%/{id}é");
+    }
+
+    #[test]
     fn diagnostic_is_one_line_with_file_and_pointer() {
         let mut sink = Sink::new(Path::new("spec/x.yaml"));
         sink.error(&Pointer::root().join("paths"), "no operations");
+        // A line break the spec brings into a message is written as its escape.
+        sink.error(&Pointer::root().join("x"), "unknown variant `cr\r`, or `l\u{2028}s`\n");
         let err = sink.finish(()).unwrap_err();
-        assert_eq!(err.to_string(), "spec/x.yaml#/paths: no operations");
+        assert_eq!(
+            err.to_string(),
+            "spec/x.yaml#/paths: no operations\nspec/x.yaml#/x: unknown variant `cr\\r`, or `l\\u{2028}s`\\n"
+        );
     }
 }

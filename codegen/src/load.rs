@@ -60,6 +60,11 @@ pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document,
 /// The document as JSON. YAML is read straight into JSON values, which holds the least in memory; a
 /// document that cannot be (a tagged value, say) is read as YAML values first, and then converted.
 fn untyped(path: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+    // JSON is not quite YAML: YAML refuses some characters a JSON string may hold as they are (U+2028 ends
+    // a line, DEL is a control character). A document that starts like JSON is read as JSON first.
+    if let Some(raw) = text.trim_start().starts_with('{').then(|| serde_json::from_str(text).ok()).flatten() {
+        return Ok(raw);
+    }
     if let Ok(raw) = serde_yaml::from_str(text) {
         return Ok(raw);
     }

@@ -17,22 +17,7 @@ pub const RUN_LIMIT: Duration = Duration::from_secs(20);
 pub fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let root = crate::workspace_root();
-        let output = Command::new(env!("CARGO"))
-            .args(["build", "--example", "audit_export", "-p", "genesys-cloud-audit"])
-            .current_dir(&root)
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "building the example failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        let target = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
-            Some(dir) => root.join(dir),
-            None => root.join("target"),
-        };
-        let binary =
-            target.join("debug").join("examples").join(format!("audit_export{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.is_file(), "the example was built but is not at {}", binary.display());
-        binary
+        crate::workspace_binary(&["--example", "audit_export", "-p", "genesys-cloud-audit"], "examples/audit_export")
     })
 }
 

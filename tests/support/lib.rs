@@ -148,6 +148,45 @@ pub fn write_standalone(generated: &Generated, dir: &Path) {
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 }
 
+/// Writes `crates` (each a folder name and a crate generated with [`Layout::WorkspaceMember`]) as the
+/// members of a scratch workspace at `root` (cleared first), with the main workspace's lock file so that
+/// it builds offline with the versions the workspace is tested with.
+pub fn write_scratch_workspace(root: &Path, crates: &[(String, Generated)]) {
+    if root.exists() {
+        std::fs::remove_dir_all(root).unwrap_or_else(|err| panic!("clear {}: {err}", root.display()));
+    }
+    for (member, generated) in crates {
+        generated.write(&root.join(member)).unwrap_or_else(|err| panic!("write {member}: {err}"));
+    }
+    let members: Vec<String> = crates.iter().map(|(member, _)| format!("{member:?}")).collect();
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(root.join("Cargo.toml"), manifest).expect("write the scratch manifest");
+    std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).expect("copy Cargo.lock");
+}
+
+/// Builds a program of the workspace with `cargo build` and `args`, in the profile these tests are built
+/// in, and returns its path: `name` (`xtask`, `examples/audit_export`) in that profile's folder of the
+/// target directory. Build it once per test process: the callers keep the path.
+pub fn workspace_binary(args: &[&str], name: &str) -> PathBuf {
+    let root = workspace_root();
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command.arg("build").args(args).current_dir(&root);
+    if profile == "release" {
+        command.arg("--release");
+    }
+    let output = command.output().expect("cargo runs");
+    assert!(output.status.success(), "cargo build {args:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    };
+    let binary = target.join(profile).join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(binary.is_file(), "cargo build {args:?} succeeded but {} is not there", binary.display());
+    binary
+}
+
 /// The README's Rust example, compiled as a doctest so that it stays true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

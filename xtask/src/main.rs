@@ -4,6 +4,7 @@ mod bench;
 mod bench_codegen;
 mod bench_decode;
 mod bump;
+mod fuzz;
 mod page_server;
 mod semver;
 
@@ -38,7 +39,11 @@ usage:
                                                export through the results stream from a local server:
                                                entries per second and peak memory, in release mode
   cargo xtask bench-decode [--quick]           a results page decoded and encoded through the client, beside
-                                               serde_json::Value and a closed baseline: MB/s and ratios";
+                                               serde_json::Value and a closed baseline: MB/s and ratios
+  cargo xtask fuzz [--cases N] [--seed S] [--compiled N]
+                                               the fuzz test as a longer campaign, in release mode: --cases
+                                               mutated specs, and pages of each kind (10000); --compiled
+                                               accepted specs built (24)";
 
 /// The generator settings, relative to the workspace root.
 const SETTINGS: &str = "spec/codegen.toml";
@@ -67,6 +72,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some((task, rest)) if task == "bench-export" => bench::run(rest),
         Some((task, rest)) if task == "bench-decode" => bench_decode::run(rest),
         Some((task, rest)) if task == "bench-export-child" => bench::child(rest),
+        Some((task, rest)) if task == "fuzz" => fuzz::run(rest),
         Some((task, _)) if task == "help" || task == "--help" || task == "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -256,7 +262,12 @@ mod tests {
 
     #[test]
     fn argument_mistakes_are_errors_with_usage() {
-        for bad in [&["codegen", "--spec"][..], &["codegen", "--out", "x"], &["codegen", "--frobnicate"], &["deploy"]] {
+        let fuzz =
+            [&["fuzz", "--cases"][..], &["fuzz", "--seed", "0xno"], &["fuzz", "--cases", "-1"], &["fuzz", "--fast"]];
+        for bad in [&["codegen", "--spec"][..], &["codegen", "--out", "x"], &["codegen", "--frobnicate"], &["deploy"]]
+            .into_iter()
+            .chain(fuzz)
+        {
             let err = run(&args(bad)).unwrap_err();
             assert!(err.starts_with("error: ") && err.contains("usage:"), "{bad:?}: {err}");
         }

@@ -131,7 +131,30 @@ fn type_def(def: &TypeDef) -> TokenStream {
 /// Formats a file's tokens. The emitters only build tokens through `quote!`, so they always parse.
 fn format(tokens: TokenStream) -> String {
     let file: syn::File = syn::parse2(tokens).expect("emitted tokens are a valid Rust file");
-    separate_items(&prettyplease::unparse(&file))
+    escape_refused(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// Writes each character rustc refuses in a comment as its `\u{..}` escape: a carriage return (a bare
+/// one is an error; the formatter ends lines with a line feed alone, so any is the spec's), and the
+/// characters that change the direction of text (a "Trojan Source" lint denies them). Spec text brings
+/// them into doc comments, the only place they stand as they are: literals escape them already. Escaped,
+/// a reader of the docs sees that they are there.
+fn escape_refused(formatted: String) -> String {
+    fn refused(c: char) -> bool {
+        matches!(c, '\r' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !formatted.contains(refused) {
+        return formatted;
+    }
+    let mut out = String::with_capacity(formatted.len() + 16);
+    for c in formatted.chars() {
+        if refused(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Puts a blank line between items, as a person would: prettyplease writes none.

@@ -1,0 +1,346 @@
+//! Mutated specs through the generator: every case in process, a sample through `cargo xtask codegen
+//! --spec`, and a sample of the accepted ones compiled.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use genesys_audit_codegen::{Diagnostic, Diagnostics, Generated, Layout, Location, Settings};
+use serde_json::Value;
+
+use crate::{Config, Hang, PANICS, Tally, UNPLACED, WRONG, mutate, platform, run_cases, scratch_dir};
+
+/// Cases a CI run generates in process: about a minute of the debug build on two cores.
+const CASES: usize = 2_000;
+/// Cases a CI run gives the command line, spread over the run's cases; a longer run gives it one in a
+/// hundred.
+const CLI_CASES: usize = 12;
+/// Accepted cases a CI run compiles: each costs a `cargo check` of a generated crate.
+const COMPILED: usize = 4;
+/// The longest one generation (or one run of the command line) may take before it counts as a hang:
+/// generous, for the debug build on a busy machine.
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// A spec to mutate: its file name and its document.
+struct Base {
+    name: String,
+    doc: Value,
+}
+
+/// The specs to mutate: every fixture spec (the construct fixtures and the reference specs) and a sample of
+/// the platform description picked by `seed` (when the shared reference folder is there), read once.
+fn bases(seed: u64) -> &'static [Base] {
+    static BASES: OnceLock<Vec<Base>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        let dir = audit_tests::workspace_root().join("tests/fixtures/specs");
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|err| panic!("read {}: {err}", dir.display()));
+        let mut names: Vec<String> = entries
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".yaml"))
+            .collect();
+        names.sort();
+        let mut bases: Vec<Base> =
+            names.into_iter().map(|name| Base { doc: read_yaml(&dir.join(&name)), name }).collect();
+        if let Some(doc) = platform::sample(seed) {
+            eprintln!("{}: {}", platform::NAME, platform::describe(&doc));
+            bases.push(Base { name: platform::NAME.to_owned(), doc });
+        }
+        bases
+    })
+}
+
+/// A YAML file as a JSON value.
+fn read_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|err| panic!("{} is not YAML: {err}", path.display()))
+}
+
+/// A mutated spec: its file name (which names the crate), its text, its document, what was done, and
+/// which settings it is generated with.
+struct Mutant {
+    base: &'static str,
+    name: String,
+    text: String,
+    doc: Value,
+    mutations: Vec<String>,
+    /// A Cargo feature per tag (half the cases).
+    per_tag: bool,
+    /// Undeclared members kept (three cases in four, as by default).
+    keep_unknown: bool,
+}
+
+impl Mutant {
+    /// The settings of the case, for the spec named `name`: the defaults, but for the features and the
+    /// undeclared members, so that those paths of the generator are fuzzed too.
+    fn settings(&self, name: &Path) -> Settings {
+        let mut settings = Settings::for_spec(name);
+        settings.features.per_tag = self.per_tag;
+        settings.models.keep_unknown_members = self.keep_unknown;
+        settings
+    }
+}
+
+/// Case `case`: a base spec (each in turn), mutated, written as JSON or YAML.
+fn mutant(config: &Config, case: usize) -> Mutant {
+    let mut rng = config.rng(case);
+    let bases = bases(config.seed);
+    let base = &bases[case % bases.len()];
+    let mut doc = base.doc.clone();
+    let mutations = mutate::mutate(&mut doc, &mut rng, mutate::SPEC);
+    let stem = base.name.split('.').next().unwrap_or("spec");
+    let (text, extension) = if rng.bool() {
+        (serde_yaml::to_string(&doc).unwrap_or_else(|err| panic!("a JSON value is YAML: {err}")), "yaml")
+    } else {
+        (serde_json::to_string_pretty(&doc).unwrap_or_else(|err| panic!("a JSON value is JSON: {err}")), "json")
+    };
+    let (per_tag, keep_unknown) = (rng.bool(), rng.u8(..4) > 0);
+    let name = format!("{stem}-{case}.{extension}");
+    Mutant { base: &base.name, name, text, doc, mutations, per_tag, keep_unknown }
+}
+
+/// The generator, in process, on a mutant named `name` in diagnostics.
+fn generate(mutant: &Mutant, name: &Path, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    genesys_audit_codegen::generate_str(name, &mutant.text, settings, layout)
+}
+
+/// What the generator made of one mutant.
+enum Verdict {
+    Accepted,
+    Refused,
+    /// Diagnostics that do not point into the spec, described.
+    Unplaced(Vec<String>),
+}
+
+/// Runs the generator on `mutant` in process and judges where its diagnostics point.
+fn judge(mutant: &Mutant) -> Verdict {
+    let name = Path::new(&mutant.name);
+    let (diagnostics, accepted) = match generate(mutant, name, &mutant.settings(name), Layout::Standalone) {
+        Ok(generated) => (generated.warnings, true),
+        Err(Diagnostics(errors)) if errors.is_empty() => {
+            return Verdict::Unplaced(vec!["refused, saying nothing".into()]);
+        }
+        Err(Diagnostics(errors)) => (errors, false),
+    };
+
+    let unplaced: Vec<String> = diagnostics.iter().filter_map(|d| unplaced(d, name, &mutant.doc)).collect();
+    match (unplaced.is_empty(), accepted) {
+        (false, _) => Verdict::Unplaced(unplaced),
+        (true, true) => Verdict::Accepted,
+        (true, false) => Verdict::Refused,
+    }
+}
+
+/// What is wrong with where `diagnostic` points, if anything: it must name the spec, a JSON pointer to a
+/// node of the document or to a missing member of one, and say what is wrong on one line.
+fn unplaced(diagnostic: &Diagnostic, spec: &Path, doc: &Value) -> Option<String> {
+    let problem = match &diagnostic.location {
+        Location::Pointer(_) if diagnostic.file != spec => "names another file",
+        Location::Pointer(pointer) if !resolves(doc, pointer.as_json_pointer()) => "points at nothing in the spec",
+        Location::Pointer(_) if diagnostic.message.trim().is_empty() => "says nothing",
+        Location::Pointer(_) if diagnostic.to_string().contains(['\n', '\r']) => "is more than one line",
+        Location::Pointer(_) => return None,
+        Location::LineColumn { .. } | Location::File => "has no JSON pointer",
+    };
+    Some(format!("{problem}: {diagnostic}"))
+}
+
+/// Whether `pointer` names a node of `doc`, or a member missing from an object of it.
+fn resolves(doc: &Value, pointer: &str) -> bool {
+    doc.pointer(pointer).is_some()
+        || pointer.rsplit_once('/').is_some_and(|(parent, _)| doc.pointer(parent).is_some_and(Value::is_object))
+}
+
+/// A failing case, described: what failed, the mutations, where its input is saved, how to replay it.
+fn failure(config: &Config, test: &str, case: usize, what: &str) -> String {
+    let mutant = mutant(config, case);
+    let saved = scratch_dir("failures").join(&mutant.name);
+    let saved = match std::fs::write(&saved, &mutant.text) {
+        Ok(()) => saved.display().to_string(),
+        Err(err) => format!("(not saved: {err})"),
+    };
+    format!(
+        "case {case}, from {}: {what}\n  mutations:\n    {}\n  settings: per-tag features {}, \
+         keep-unknown-members {}\n  input: {saved}\n  replay: {}",
+        mutant.base,
+        mutant.mutations.join("\n    "),
+        mutant.per_tag,
+        mutant.keep_unknown,
+        config.replay(test, case)
+    )
+}
+
+/// A case that hangs, described as a failure.
+fn hang_report(config: &Config, test: &str, hang: &Hang) -> String {
+    failure(config, test, hang.case, &format!("still running after {:.1?}: it hangs", hang.after))
+}
+
+#[test]
+fn mutated_specs_never_panic_or_hang_and_every_problem_names_a_pointer() {
+    const TEST: &str = "specs::mutated_specs_never_panic_or_hang_and_every_problem_names_a_pointer";
+    let config = Config::from_env(CASES);
+    if let Some(case) = config.only {
+        // Said before it runs: a stack overflow would end the process before any report.
+        eprintln!("replaying {}", failure(&config, TEST, case, "about to run"));
+    }
+    let started = Instant::now();
+    let shared = config.clone();
+    let results = run_cases("specs", config.indices(), LIMIT, Arc::new(move |case| judge(&mutant(&shared, case))))
+        .unwrap_or_else(|hang| panic!("{}", hang_report(&config, TEST, &hang)));
+    let mut tally = Tally::new(&[PANICS, UNPLACED]);
+    for (case, ran) in results {
+        match ran {
+            Ok(Verdict::Accepted) => tally.add("accepted", None),
+            Ok(Verdict::Refused) => tally.add("refused", None),
+            Ok(Verdict::Unplaced(problems)) => {
+                tally.add(UNPLACED, Some(failure(&config, TEST, case, &problems.join("\n  "))));
+            }
+            Err(panic) => tally.add(PANICS, Some(failure(&config, TEST, case, &format!("panicked: {panic}")))),
+        }
+    }
+    let summary = tally.summary("generator on mutated specs", &config, started.elapsed());
+    eprintln!("{summary}");
+    tally.assert_none(&summary);
+}
+
+/// `count` cases spread over the run (the one `FUZZ_ONLY` names, if it names one).
+fn sample(config: &Config, count: usize) -> Vec<usize> {
+    let cases = config.indices();
+    let count = count.min(cases.len()).max(1);
+    let mut picked: Vec<usize> = (0..count).filter_map(|i| cases.get(i * cases.len() / count).copied()).collect();
+    picked.dedup();
+    picked
+}
+
+#[test]
+fn the_command_line_exits_0_or_1_and_says_what_the_generator_says() {
+    const TEST: &str = "specs::the_command_line_exits_0_or_1_and_says_what_the_generator_says";
+    let config = Config::from_env(CASES);
+    let binary = audit_tests::workspace_binary(&["-p", "xtask"], "xtask");
+    let started = Instant::now();
+    let shared = config.clone();
+    let run = Arc::new(move |case| run_cli(&binary, &shared, case));
+    let results = run_cases("command-line", sample(&config, CLI_CASES.max(config.cases / 100)), LIMIT, run)
+        .unwrap_or_else(|hang| panic!("{}", hang_report(&config, TEST, &hang)));
+    let mut tally = Tally::new(&[PANICS, WRONG]);
+    for (case, ran) in results {
+        match ran {
+            Ok(Ok(outcome)) => tally.add(outcome, None),
+            Ok(Err(problem)) => tally.add(WRONG, Some(failure(&config, TEST, case, &problem))),
+            Err(panic) => tally.add(PANICS, Some(failure(&config, TEST, case, &format!("panicked: {panic}")))),
+        }
+    }
+    let summary = tally.summary("cargo xtask codegen on mutated specs", &config, started.elapsed());
+    eprintln!("{summary}");
+    tally.assert_none(&summary);
+}
+
+/// Runs `xtask codegen --spec FILE --out DIR` on case `case`; its exit status must be 0 when the
+/// generator accepts the spec in process and 1 when it refuses it, and its stderr exactly the
+/// diagnostics, one `error: ` or `warning: ` line each.
+fn run_cli(binary: &Path, config: &Config, case: usize) -> Result<&'static str, String> {
+    let mutant = mutant(config, case);
+    let dir = scratch_dir("cli").join(case.to_string());
+    // A crate left by an earlier run would hide one that is not written now.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|err| format!("create {}: {err}", dir.display()))?;
+    let spec = dir.join(&mutant.name);
+    std::fs::write(&spec, &mutant.text).map_err(|err| format!("write {}: {err}", spec.display()))?;
+    let out = dir.join("out");
+    let mut command = Command::new(binary);
+    command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
+    let (code, stderr) = run_with_limit(command, LIMIT)?;
+    // Without `--settings`, the command line has the default settings.
+    let expected = generate(&mutant, &spec, &Settings::for_spec(&spec), Layout::Standalone);
+    let lines: Vec<&str> = stderr.lines().filter(|line| !line.starts_with("wrote ")).collect();
+    let (outcome, wanted) = match (&expected, code) {
+        (Ok(generated), Some(0)) if out.join("Cargo.toml").is_file() => {
+            ("exit 0", prefixed("warning", &generated.warnings))
+        }
+        (Err(diagnostics), Some(1)) => ("exit 1", prefixed("error", &diagnostics.0)),
+        _ => {
+            let verdict = if expected.is_ok() { "accepts" } else { "refuses" };
+            return Err(format!("exit status {code:?} where the generator {verdict} the spec; stderr:\n{stderr}"));
+        }
+    };
+    if lines != wanted {
+        return Err(format!("stderr is not one line per diagnostic:\n{stderr}\nwanted:\n{}", wanted.join("\n")));
+    }
+    Ok(outcome)
+}
+
+/// The lines the command line writes for `diagnostics`: `kind: file#/pointer: message`.
+fn prefixed(kind: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics.iter().map(|d| format!("{kind}: {d}")).collect()
+}
+
+/// Runs `command` to its end, or kills it after `limit`; its exit code (`None` when a signal ended it)
+/// and its stderr.
+fn run_with_limit(mut command: Command, limit: Duration) -> Result<(Option<i32>, String), String> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot run {command:?}: {err}"))?;
+    let mut stderr = child.stderr.take().ok_or("no stderr pipe")?;
+    // Read while it runs, so that a full pipe cannot stall it.
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(|err| format!("wait for {command:?}: {err}"))? {
+            Some(status) => break status,
+            None if started.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {limit:?}: it hangs"));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let stderr = reader.join().map_err(|_| "the stderr reader panicked")?;
+    Ok((status.code(), stderr))
+}
+
+#[test]
+fn a_sample_of_accepted_mutants_compiles() {
+    let config = Config::from_env(CASES);
+    let count = crate::env_number("FUZZ_COMPILED").map_or(COMPILED, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let crates = accepted_sample(&config, count);
+    assert!(!crates.is_empty(), "no case of seed {:#x} was accepted", config.seed);
+    let root = scratch_dir("crates");
+    audit_tests::write_scratch_workspace(&root, &crates);
+    // The construct fixtures build in the same folder: the dependencies are built once for both.
+    let target_dir = audit_tests::workspace_root().join("target/fixture-check");
+    let started = Instant::now();
+    let output = audit_tests::cargo(&root, &target_dir, &["check", "--offline", "--keep-going", "--workspace"]);
+    let names: Vec<&str> = crates.iter().map(|(name, _)| name.as_str()).collect();
+    eprintln!("cargo check on {} mutants ({}) took {:.1?}", crates.len(), names.join(", "), started.elapsed());
+    audit_tests::assert_success(&output, "cargo check on accepted mutants", &root);
+}
+
+/// Up to `count` accepted cases, spread over the base specs, with the crate name each is written under.
+fn accepted_sample(config: &Config, count: usize) -> Vec<(String, Generated)> {
+    let per_base = count.div_ceil(bases(config.seed).len());
+    let mut picked: Vec<(String, Generated)> = Vec::new();
+    let mut bases_used: Vec<&str> = Vec::new();
+    for case in config.indices() {
+        if picked.len() == count {
+            break;
+        }
+        let mutant = mutant(config, case);
+        if bases_used.iter().filter(|base| **base == mutant.base).count() == per_base {
+            continue;
+        }
+        let name = PathBuf::from(&mutant.name);
+        if let Ok(generated) = generate(&mutant, &name, &mutant.settings(&name), Layout::WorkspaceMember) {
+            bases_used.push(mutant.base);
+            picked.push((Settings::for_spec(&name).krate.name, generated));
+        }
+    }
+    picked
+}
