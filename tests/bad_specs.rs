@@ -135,9 +135,9 @@ fn a_cycle_of_refs_is_an_error_not_a_crash() {
     assert_eq!(
         errors(body),
         [
-            "bad.yaml#/components/schemas/A: `$ref` cycle A → A: the schema is itself, or an array or map of itself",
-            "bad.yaml#/components/schemas/C: `$ref` cycle C → B → C: the schema is itself, or an array or map of itself",
-            "bad.yaml#/components/schemas/L: `$ref` cycle L → L: the schema is itself, or an array or map of itself",
+            "bad.yaml#/components/schemas/A: `$ref` cycle that no type can represent: #/components/schemas/A -> #/components/schemas/A: the schema only refers to itself",
+            "bad.yaml#/components/schemas/B: `$ref` cycle that no type can represent: #/components/schemas/B -> #/components/schemas/C -> #/components/schemas/B: the schemas only refer to each other",
+            "bad.yaml#/components/schemas/L: unsupported `$ref` cycle: #/components/schemas/L -> #/components/schemas/L: an array or map of itself with no object between, which a Rust type alias cannot be",
         ]
     );
 }

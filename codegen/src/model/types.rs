@@ -306,47 +306,9 @@ impl<'a> TypeBuilder<'a> {
     }
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
-        let kind = match kind {
-            TypeKind::Alias(target) => TypeKind::Alias(self.unless_cycle(&name, target, pointer)),
-            other => other,
-        };
         let module = naming::value_name(&name);
         self.types
             .insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
-    }
-
-    /// `target`, what the alias `name` stands for, unless it leads back to `name` through other aliases,
-    /// array items or map values (`A: {$ref: B}, B: {$ref: A}`, or `A: {type: array, items: {$ref: A}}`):
-    /// no Rust type is itself, or a `Vec` of itself. Such a `$ref` cycle is reported, and the alias is any
-    /// JSON value instead. Broken here, as its last alias is defined, no such cycle is ever in the model:
-    /// every walk along aliases ends.
-    fn unless_cycle(&mut self, name: &str, target: Type, pointer: &Pointer) -> Type {
-        let mut chain = vec![name.to_owned()];
-        if !self.leads_back(name, &target, &mut chain) {
-            return target;
-        }
-        let message = format!("`$ref` cycle {}: the schema is itself, or an array or map of itself", chain.join(" → "));
-        self.sink.error(pointer, message);
-        Type::Json
-    }
-
-    /// Whether `ty` is, or holds as items or values, the type `name`, through aliases; `chain` gets the
-    /// names on the way.
-    fn leads_back(&self, name: &str, ty: &Type, chain: &mut Vec<String>) -> bool {
-        match ty {
-            Type::Vec(inner) | Type::Map(inner) => self.leads_back(name, inner, chain),
-            Type::Named(other) => {
-                chain.push(other.clone());
-                let back = other == name
-                    || matches!(self.types.get(other), Some(TypeDef { kind: TypeKind::Alias(inner), .. })
-                        if self.leads_back(name, inner, chain));
-                if !back {
-                    chain.pop();
-                }
-                back
-            }
-            _ => false,
-        }
     }
 
     pub(super) fn object(&mut self, owner: &str, parts: ObjectParts, pointer: &Pointer) -> Struct {
