@@ -421,7 +421,14 @@ fn parameters_named_like_builder_members_are_renamed() {
 #[test]
 fn only_fields_that_close_an_inline_cycle_are_boxed() {
     let generated = generate(RECURSIVE_SCHEMA);
-    let boxed = [("node.rs", "next", "Node"), ("a.rs", "b", "B"), ("b.rs", "a", "A"), ("chain.rs", "link", "Link")];
+    // The inline type of `Person.manager` merges `Person`'s properties, `manager` among them: itself.
+    let boxed = [
+        ("node.rs", "next", "Node"),
+        ("a.rs", "b", "B"),
+        ("b.rs", "a", "A"),
+        ("chain.rs", "link", "Link"),
+        ("person_manager.rs", "manager", "PersonManager"),
+    ];
     for (path, field, target) in boxed {
         let ty = field_type(file(&generated, &format!("src/models/{path}")), field);
         assert!(ty.contains(&format!("::std::boxed::Box<crate::models::{target}>")), "{path} {field}: {ty}");

@@ -29,6 +29,8 @@ pub(super) struct TypeBuilder<'a> {
     /// Schemas a `$ref` finds elsewhere in the document (`#/components/enums/X`), by reference, to Rust name.
     elsewhere: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
+    /// The inline schemas being defined, each within the one before, by place, with their Rust names.
+    defining: Vec<(Pointer, String)>,
     /// Whether structs keep members their schema does not declare (the settings' `keep-unknown-members`).
     keep_unknown: bool,
     /// The problems found in the spec so far, with their places.
@@ -56,6 +58,7 @@ impl<'a> TypeBuilder<'a> {
             components: BTreeMap::new(),
             elsewhere: BTreeMap::new(),
             types: BTreeMap::new(),
+            defining: Vec::new(),
         }
     }
 
@@ -181,8 +184,15 @@ impl<'a> TypeBuilder<'a> {
         if !defines_type(schema) {
             return self.primitive_or_array(schema, pointer, hint);
         }
+        // An inline schema met again while it is being defined holds itself (it merges, through `allOf`,
+        // a schema whose property it is): it is the type being defined, not one more type inside it.
+        if let Some((_, name)) = self.defining.iter().find(|(at, _)| at == pointer) {
+            return Type::Named(name.clone());
+        }
         let name = self.names.claim(naming::type_name(hint));
+        self.defining.push((pointer.clone(), name.clone()));
         self.define(name.clone(), schema, pointer);
+        self.defining.pop();
         Type::Named(name)
     }
 
