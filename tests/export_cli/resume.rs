@@ -153,20 +153,33 @@ async fn run_and_kill(
             assert_eq!(file_len(output), at, "the output holds exactly what was written before the kill");
         }
         Point::Waiting(cursor) => {
-            let mut child = spawn(args, None, stderr);
-            let next = json!({"cursor": format!("cursor-{cursor}")});
-            wait_until(&mut child, stderr, "the held-back page", || {
-                fs::read(checkpoint)
-                    .ok()
-                    .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
-                    .is_some_and(|checkpoint| checkpoint["next"] == next)
-            });
-            // The checkpoint is written before the next page is asked for: kill only once it is.
-            wait_for_request(server, cursor, 1, &mut child, stderr).await;
+            let child = spawn_until_held_back(server, args, cursor, checkpoint, stderr).await;
             kill(child);
             assert_eq!(file_len(output), checkpoint_json(checkpoint)["bytes"], "between pages, all is recorded");
         }
     }
+}
+
+/// Starts the export from `args` and returns once it waits for the page after `cursor-N`, which the server
+/// holds back, with the pages before it recorded in `checkpoint`.
+async fn spawn_until_held_back(
+    server: &MockServer,
+    args: &[String],
+    cursor: usize,
+    checkpoint: &Path,
+    stderr: &Path,
+) -> Child {
+    let mut child = spawn(args, None, stderr);
+    let next = json!({"cursor": format!("cursor-{cursor}")});
+    wait_until(&mut child, stderr, "the held-back page", || {
+        fs::read(checkpoint)
+            .ok()
+            .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
+            .is_some_and(|checkpoint| checkpoint["next"] == next)
+    });
+    // The checkpoint is written before the next page is asked for: return only once it is.
+    wait_for_request(server, cursor, 1, &mut child, stderr).await;
+    child
 }
 
 /// Waits until the server has received `count` requests for the page after `cursor-N` since the hold
@@ -338,14 +351,8 @@ async fn stopped_by(signal: Signal, test: &str) {
     let checkpoint = dir.join("audits.checkpoint");
     let stderr = dir.join("stderr.txt");
 
-    let mut child = spawn(&fresh_args(&server, &output, &checkpoint, &[]), None, &stderr);
-    wait_until(&mut child, &stderr, "page 2 recorded", || {
-        fs::read(&checkpoint)
-            .ok()
-            .and_then(|t| serde_json::from_slice::<Value>(&t).ok())
-            .is_some_and(|c| c["next"] == json!({"cursor": "cursor-2"}))
-    });
-    wait_for_request(&server, 2, 1, &mut child, &stderr).await;
+    let fresh = fresh_args(&server, &output, &checkpoint, &[]);
+    let mut child = spawn_until_held_back(&server, &fresh, 2, &checkpoint, &stderr).await;
     let pid = Pid::from_raw(i32::try_from(child.id()).expect("a pid fits an i32"));
     nix::sys::signal::kill(pid, signal).expect("the signal is sent");
     let sent = Instant::now();

@@ -12,7 +12,7 @@ use super::Failure;
 /// The page size unless `--page-size` is given: the most the API allows.
 const DEFAULT_PAGE_SIZE: i32 = 500;
 /// The largest page the API serves.
-pub const MAX_PAGE_SIZE: i32 = 500;
+const MAX_PAGE_SIZE: i32 = 500;
 /// The wait before the first status poll unless `--poll-interval-ms` is given.
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// How long to wait for an asynchronous query unless `--timeout-secs` is given.
