@@ -266,3 +266,36 @@ fn path_templates_and_path_parameters_must_agree_both_ways() {
 fn ref_cycles_no_type_can_represent_are_errors_naming_the_cycle() {
     insta::assert_snapshot!(fixture_errors("strict-ref-cycle.yaml"));
 }
+
+#[test]
+fn settings_cargo_or_the_client_could_not_take_are_errors_at_their_pointers() {
+    let text = r#"spec = "a.yaml"
+
+[crate]
+name = "genesys cloud"
+version = "1.0"
+description = "d"
+license = "MIT"
+
+[crate.dev-dependencies]
+"tokio runtime" = "1"
+futures = 3
+
+[[regions]]
+name = "us-east-1"
+api = "https://api.mypurecloud.com"
+login = "login.mypurecloud.com"
+
+[[regions]]
+name = "us-east-1"
+api = "https://api.example.com/ with a space"
+login = "ftp://login.example.com"
+
+[[regions]]
+name = "-west"
+api = "https://api.example.org"
+login = "https://login.example.org"
+"#;
+    let err = Settings::parse(Path::new("codegen.toml"), text).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::error::{Diagnostic, Diagnostics, Location, Pointer};
 
 /// The parsed settings file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -225,16 +225,50 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Checks what Cargo and the generated code will take as written: names, the version, dependency
+    /// entries and region URLs, each problem at its pointer.
     fn validate(&self, path: &Path) -> Result<(), Diagnostics> {
-        let name = &self.krate.name;
-        let valid = !name.is_empty()
-            && name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if valid {
-            Ok(())
-        } else {
-            Err(Diagnostics::file(path, format!("invalid crate name {name:?}: use ASCII letters, digits, '-' and '_'")))
+        let mut problems = Vec::new();
+        let mut problem = |pointer: Pointer, message: String| {
+            problems.push(Diagnostic { file: path.to_path_buf(), location: Location::Pointer(pointer), message });
+        };
+        let krate = Pointer::root().join("crate");
+        if !is_package_name(&self.krate.name) {
+            let name = &self.krate.name;
+            problem(krate.join("name"), format!("invalid crate name {name:?}: use ASCII letters, digits, '-' and '_'"));
         }
+        if let Err(err) = semver::Version::parse(&self.krate.version) {
+            let version = &self.krate.version;
+            problem(krate.join("version"), format!("invalid crate version {version:?}: {err}"));
+        }
+        for (name, spec) in &self.krate.dev_dependencies {
+            let at = krate.join("dev-dependencies").join(name);
+            if !is_package_name(name) {
+                problem(at, format!("invalid dependency name {name:?}: use ASCII letters, digits, '-' and '_'"));
+            } else if !matches!(spec, toml::Value::String(_) | toml::Value::Table(_)) {
+                problem(at, format!("the dependency {name:?} is neither a version nor a table: {spec}"));
+            }
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (index, region) in self.regions.iter().enumerate() {
+            let at = Pointer::root().join("regions").join(index);
+            if !is_region_name(&region.name) {
+                let name = &region.name;
+                problem(
+                    at.join("name"),
+                    format!("invalid region name {name:?}: use ASCII letters, digits, '-', '_' and '.'"),
+                );
+            } else if seen.contains(&region.name.as_str()) {
+                problem(at.join("name"), format!("the region {:?} is listed twice", region.name));
+            }
+            seen.push(&region.name);
+            for (key, url) in [("api", &region.api), ("login", &region.login)] {
+                if let Err(why) = check_base_url(url) {
+                    problem(at.join(key), format!("invalid base URL {url:?}: {why}"));
+                }
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(Diagnostics(problems)) }
     }
 
     /// Settings for a spec with no settings file: a crate named after the spec's file name.
@@ -264,6 +298,32 @@ impl Settings {
             path: PathBuf::from("(default settings)"),
         }
     }
+}
+
+/// Whether `name` is what Cargo takes as a package name: ASCII letters, digits, `-` and `_`, from a letter.
+fn is_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether `name` can name a region: it is matched as written and becomes an enum variant, so it is ASCII
+/// letters, digits, `-`, `_` and `.`, with a letter or digit first.
+fn is_region_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Why `url` is not an absolute `http` or `https` URL the client can send requests to, if it is not.
+fn check_base_url(url: &str) -> Result<(), String> {
+    // Written into the generated source as it is: a URL is ASCII with no spaces, which `url` would escape.
+    if !url.chars().all(|c| c.is_ascii_graphic()) {
+        return Err("it has characters a URL cannot hold as they are".to_owned());
+    }
+    let parsed = url::Url::parse(url).map_err(|err| err.to_string())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err("use an http or https URL with a host".to_owned());
+    }
+    Ok(())
 }
 
 /// 1-based line and column of byte `offset` in `text`.

@@ -7,6 +7,10 @@
 //!   The generator must never panic or hang, and every error and warning must name a JSON pointer into
 //!   the spec; `cargo xtask codegen --spec` exits 0 or 1 on a sample, saying the same; and a sample of the
 //!   accepted specs generate crates that compile.
+//! - `settings`: the settings files (`codegen.toml`) of the project and of the fixtures, mutated as
+//!   TOML documents and as text, with the specs they go with. Settings that cannot be read are refused at
+//!   a line and column; settings that name what the spec lacks, or that Cargo or the client could not take,
+//!   at a JSON pointer into the settings; never a panic.
 //! - `decode`: the fixture page of audit results, mutated as a document and as bytes. The client's decode
 //!   path gives a value or a `Decode` error with a path, never a panic, and a value re-encodes and decodes
 //!   to itself.
@@ -37,6 +41,7 @@ mod decode;
 mod mutate;
 mod odd;
 mod platform;
+mod settings;
 mod specs;
 
 /// The seed of a run when `FUZZ_SEED` does not set one.
@@ -248,6 +253,47 @@ impl Tally {
             shown.join("\n\n")
         );
     }
+}
+
+/// Tallies cases whose answer is an outcome's name, or what is wrong with it, and fails on any wrong answer
+/// or panic. `what` names the run in its summary; `failure` describes a failing case.
+fn assert_answers(
+    what: &str,
+    config: &Config,
+    started: Instant,
+    results: Vec<(usize, Ran<Result<&'static str, String>>)>,
+    failure: impl Fn(usize, &str) -> String,
+) {
+    let mut tally = Tally::new(&[PANICS, WRONG]);
+    for (case, ran) in results {
+        match ran {
+            Ok(Ok(outcome)) => tally.add(outcome, None),
+            Ok(Err(problem)) => tally.add(WRONG, Some(failure(case, &problem))),
+            Err(panic) => tally.add(PANICS, Some(failure(case, &format!("panicked: {panic}")))),
+        }
+    }
+    let summary = tally.summary(what, config, started.elapsed());
+    eprintln!("{summary}");
+    tally.assert_none(&summary);
+}
+
+/// How many accepted cases a run compiles: `FUZZ_COMPILED`, or `default`.
+fn compiled_count(default: usize) -> usize {
+    env_number("FUZZ_COMPILED").map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Runs `cargo check` on `crates` as one workspace in `target/fuzz/<folder>`, and fails if any does not
+/// compile. `what` names the crates in the report.
+fn assert_crates_compile(folder: &str, what: &str, crates: &[(String, genesys_audit_codegen::Generated)]) {
+    let root = scratch_dir(folder);
+    audit_tests::write_scratch_workspace(&root, crates);
+    // The construct fixtures build in the same folder: the dependencies are built once for all.
+    let target_dir = audit_tests::workspace_root().join("target/fixture-check");
+    let started = Instant::now();
+    let output = audit_tests::cargo(&root, &target_dir, &["check", "--offline", "--keep-going", "--workspace"]);
+    let names: Vec<&str> = crates.iter().map(|(name, _)| name.as_str()).collect();
+    eprintln!("cargo check on {} {what} ({}) took {:.1?}", crates.len(), names.join(", "), started.elapsed());
+    audit_tests::assert_success(&output, &format!("cargo check on {what}"), &root);
 }
 
 /// Where the fuzz tests write what a person may want to look at: failing inputs, scratch crates.

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use genesys_audit_codegen::{Diagnostic, Diagnostics, Generated, Layout, Location, Settings};
 use serde_json::Value;
 
-use crate::{Config, Hang, PANICS, Tally, UNPLACED, WRONG, mutate, platform, run_cases, scratch_dir};
+use crate::{
+    Config, Hang, PANICS, Tally, UNPLACED, assert_answers, assert_crates_compile, compiled_count, mutate, platform,
+    run_cases, scratch_dir,
+};
 
 /// Cases a CI run generates in process: about a minute of the debug build on two cores.
 const CASES: usize = 2_000;
@@ -146,7 +149,7 @@ fn unplaced(diagnostic: &Diagnostic, spec: &Path, doc: &Value) -> Option<String>
 }
 
 /// Whether `pointer` names a node of `doc`, or a member missing from an object of it.
-fn resolves(doc: &Value, pointer: &str) -> bool {
+pub fn resolves(doc: &Value, pointer: &str) -> bool {
     doc.pointer(pointer).is_some()
         || pointer.rsplit_once('/').is_some_and(|(parent, _)| doc.pointer(parent).is_some_and(Value::is_object))
 }
@@ -204,7 +207,7 @@ fn mutated_specs_never_panic_or_hang_and_every_problem_names_a_pointer() {
 }
 
 /// `count` cases spread over the run (the one `FUZZ_ONLY` names, if it names one).
-fn sample(config: &Config, count: usize) -> Vec<usize> {
+pub fn sample(config: &Config, count: usize) -> Vec<usize> {
     let cases = config.indices();
     let count = count.min(cases.len()).max(1);
     let mut picked: Vec<usize> = (0..count).filter_map(|i| cases.get(i * cases.len() / count).copied()).collect();
@@ -222,17 +225,9 @@ fn the_command_line_exits_0_or_1_and_says_what_the_generator_says() {
     let run = Arc::new(move |case| run_cli(&binary, &shared, case));
     let results = run_cases("command-line", sample(&config, CLI_CASES.max(config.cases / 100)), LIMIT, run)
         .unwrap_or_else(|hang| panic!("{}", hang_report(&config, TEST, &hang)));
-    let mut tally = Tally::new(&[PANICS, WRONG]);
-    for (case, ran) in results {
-        match ran {
-            Ok(Ok(outcome)) => tally.add(outcome, None),
-            Ok(Err(problem)) => tally.add(WRONG, Some(failure(&config, TEST, case, &problem))),
-            Err(panic) => tally.add(PANICS, Some(failure(&config, TEST, case, &format!("panicked: {panic}")))),
-        }
-    }
-    let summary = tally.summary("cargo xtask codegen on mutated specs", &config, started.elapsed());
-    eprintln!("{summary}");
-    tally.assert_none(&summary);
+    assert_answers("cargo xtask codegen on mutated specs", &config, started, results, |case, what| {
+        failure(&config, TEST, case, what)
+    });
 }
 
 /// Runs `xtask codegen --spec FILE --out DIR` on case `case`; its exit status must be 0 when the
@@ -252,15 +247,27 @@ fn run_cli(binary: &Path, config: &Config, case: usize) -> Result<&'static str, 
     let (code, stderr) = run_with_limit(command, LIMIT)?;
     // Without `--settings`, the command line has the default settings.
     let expected = generate(&mutant, &spec, &Settings::for_spec(&spec), Layout::Standalone);
+    judge_cli(&expected, code, &stderr, &out)
+}
+
+/// Whether the command line, which exited with `code` and wrote `stderr` (and a crate to `out`), said
+/// what the generator said in process (`expected`): exit 0 with its warnings, or exit 1 with its errors,
+/// one line each. The outcome's name, or what is wrong.
+pub fn judge_cli(
+    expected: &Result<Generated, Diagnostics>,
+    code: Option<i32>,
+    stderr: &str,
+    out: &Path,
+) -> Result<&'static str, String> {
     let lines: Vec<&str> = stderr.lines().filter(|line| !line.starts_with("wrote ")).collect();
-    let (outcome, wanted) = match (&expected, code) {
+    let (outcome, wanted) = match (expected, code) {
         (Ok(generated), Some(0)) if out.join("Cargo.toml").is_file() => {
             ("exit 0", prefixed("warning", &generated.warnings))
         }
         (Err(diagnostics), Some(1)) => ("exit 1", prefixed("error", &diagnostics.0)),
         _ => {
             let verdict = if expected.is_ok() { "accepts" } else { "refuses" };
-            return Err(format!("exit status {code:?} where the generator {verdict} the spec; stderr:\n{stderr}"));
+            return Err(format!("exit status {code:?} where the generator {verdict} the input; stderr:\n{stderr}"));
         }
     };
     if lines != wanted {
@@ -276,7 +283,7 @@ fn prefixed(kind: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
 
 /// Runs `command` to its end, or kills it after `limit`; its exit code (`None` when a signal ended it)
 /// and its stderr.
-fn run_with_limit(mut command: Command, limit: Duration) -> Result<(Option<i32>, String), String> {
+pub fn run_with_limit(mut command: Command, limit: Duration) -> Result<(Option<i32>, String), String> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -309,18 +316,9 @@ fn run_with_limit(mut command: Command, limit: Duration) -> Result<(Option<i32>,
 #[test]
 fn a_sample_of_accepted_mutants_compiles() {
     let config = Config::from_env(CASES);
-    let count = crate::env_number("FUZZ_COMPILED").map_or(COMPILED, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let crates = accepted_sample(&config, count);
+    let crates = accepted_sample(&config, compiled_count(COMPILED));
     assert!(!crates.is_empty(), "no case of seed {:#x} was accepted", config.seed);
-    let root = scratch_dir("crates");
-    audit_tests::write_scratch_workspace(&root, &crates);
-    // The construct fixtures build in the same folder: the dependencies are built once for both.
-    let target_dir = audit_tests::workspace_root().join("target/fixture-check");
-    let started = Instant::now();
-    let output = audit_tests::cargo(&root, &target_dir, &["check", "--offline", "--keep-going", "--workspace"]);
-    let names: Vec<&str> = crates.iter().map(|(name, _)| name.as_str()).collect();
-    eprintln!("cargo check on {} mutants ({}) took {:.1?}", crates.len(), names.join(", "), started.elapsed());
-    audit_tests::assert_success(&output, "cargo check on accepted mutants", &root);
+    assert_crates_compile("crates", "accepted mutants", &crates);
 }
 
 /// Up to `count` accepted cases, spread over the base specs, with the crate name each is written under.
