@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics, Location, Pointer};
 
+mod tables;
+
 /// The parsed settings file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -14,28 +16,28 @@ pub struct Settings {
     /// The spec file, relative to the settings file.
     pub spec: PathBuf,
     /// The generated crate's package metadata.
-    #[serde(rename = "crate")]
+    #[serde(rename = "crate", deserialize_with = "tables::table")]
     pub krate: CrateSettings,
     /// Retry hints.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::table")]
     pub retry: RetrySettings,
     /// Paginated operations, by `operationId`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::by_name")]
     pub pagination: BTreeMap<String, Pagination>,
     /// Operations that start a job to wait for, by `operationId`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::by_name")]
     pub waiters: BTreeMap<String, Waiter>,
     /// The regions the API is served in, for `ClientBuilder::region`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::list")]
     pub regions: Vec<Region>,
     /// The operations to generate, when not all of them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::table")]
     pub select: Selection,
     /// The generated crate's Cargo features.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::table")]
     pub features: Features,
     /// How model types are generated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::table")]
     pub models: ModelSettings,
     /// The file these settings came from, for diagnostics.
     #[serde(skip)]
@@ -357,6 +359,22 @@ mod tests {
         };
         assert_eq!(settings.pagination["op"], expected);
         assert_eq!(settings.path, Path::new("c.toml"));
+    }
+
+    #[test]
+    fn an_entry_given_as_a_list_of_values_is_refused_where_a_table_belongs() {
+        let head =
+            "spec = \"a.yaml\"\n[crate]\nname = \"x\"\nversion = \"1.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n";
+        let region =
+            format!("{head}[[regions]]\nname = \"a\"\napi = \"https://a.example\"\nlogin = \"https://l.example\"\n");
+        assert!(Settings::parse(Path::new("c.toml"), &region).is_ok());
+        let listed = format!("regions = [[\"a\", \"https://a.example\", \"https://l.example\"]]\n{head}");
+        let err = Settings::parse(Path::new("c.toml"), &listed).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1:"), "{err}");
+        assert!(err.contains("invalid type: sequence, expected a table"), "{err}");
+        let crate_listed = "spec = \"a.yaml\"\ncrate = [\"x\", \"1.0.0\", \"d\", \"MIT\"]\n";
+        let err = Settings::parse(Path::new("c.toml"), crate_listed).unwrap_err().to_string();
+        assert!(err.contains("expected a table"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! entry count, three ways to read every entry are timed in child processes (so the server's work and
 //! memory are not counted), in one run:
 //! - a plain fetch of the same pages with reqwest, bytes only: how fast the pages can arrive at all;
+//! - the same pages split into their entries as raw JSON, nothing decoded, each written as a line: the
+//!   ceiling of any export that parses its pages;
 //! - the client's results stream (`into_stream()`), each entry encoded as a JSON line as an export would,
 //!   with the peak resident memory (`VmHWM`);
 //! - the `audit_export` example itself, from submitting the query to the last line on its stdout.
@@ -25,6 +27,8 @@ use crate::page_server::{PAGE_SIZE, PageServer};
 enum Way {
     /// GET every page with reqwest; nothing is decoded.
     Fetch,
+    /// GET every page with reqwest and split it into raw entries.
+    Split,
     /// The client's results stream, each entry encoded again.
     Stream,
 }
@@ -33,6 +37,7 @@ impl Way {
     fn arg(self) -> &'static str {
         match self {
             Way::Fetch => "fetch",
+            Way::Split => "split",
             Way::Stream => "stream",
         }
     }
@@ -55,11 +60,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // A first pass of each fills the server's page cache; the figures come from the second.
         run_child(&exe, uri, *count, Way::Fetch)?;
         let fetch = run_child(&exe, uri, *count, Way::Fetch)?;
+        let split = run_child(&exe, uri, *count, Way::Split)?;
         let stream = run_child(&exe, uri, *count, Way::Stream)?;
         let tool_seconds = run_export_tool(&tool, uri, *count)?;
         let checkpointed_seconds = run_checkpointed_export(&tool, uri, *count)?;
         let rate = |seconds: f64| *count as f64 / seconds;
         println!("| {count} | plain fetch, bytes only | {:.3} | {:.0} | 1.00 | {} |", fetch.0, rate(fetch.0), fetch.1);
+        println!(
+            "| {count} | pages split into raw entries, nothing decoded | {:.3} | {:.0} | {:.2} | {} |",
+            split.0,
+            rate(split.0),
+            fetch.0 / split.0,
+            split.1
+        );
         println!(
             "| {count} | client stream, each entry encoded | {:.3} | {:.0} | {:.2} | {} |",
             stream.0,
@@ -205,13 +218,14 @@ fn parse_counts(args: &[String]) -> Result<Vec<usize>, String> {
 /// The child: reads `count` entries from `base_url` the way named, and prints `seconds peak_kib`.
 pub fn child(args: &[String]) -> Result<(), String> {
     let [base_url, count, way] = args else {
-        return Err("usage: bench-export-child BASE_URL COUNT fetch|stream".to_owned());
+        return Err("usage: bench-export-child BASE_URL COUNT fetch|split|stream".to_owned());
     };
     let count: usize = count.parse().map_err(|_| format!("error: bad count {count:?}"))?;
     let runtime = tokio::runtime::Runtime::new().map_err(|err| format!("error: {err}"))?;
     let started = Instant::now();
     let exported = match way.as_str() {
-        "fetch" => runtime.block_on(fetch(base_url, count))?,
+        "fetch" => runtime.block_on(fetch(base_url, count, Handling::Bytes))?,
+        "split" => runtime.block_on(fetch(base_url, count, Handling::Split))?,
         "stream" => runtime.block_on(stream(base_url, count))?,
         other => return Err(format!("error: unknown way {other:?}")),
     };
@@ -223,10 +237,28 @@ pub fn child(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Every page by cursor with a plain reqwest client; the entries they hold, known from the cursors.
-async fn fetch(base_url: &str, count: usize) -> Result<usize, String> {
+/// What a plain fetch does with a page.
+#[derive(Clone, Copy)]
+enum Handling {
+    /// Nothing: its bytes arrived.
+    Bytes,
+    /// Splits it into its entries, each written as a line to a buffer.
+    Split,
+}
+
+/// A page whose entries are kept as the JSON they are.
+#[derive(serde::Deserialize)]
+struct RawPage<'a> {
+    #[serde(borrow)]
+    entities: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// Every page by cursor with a plain reqwest client, handled as `handling` says; the entries they hold, known
+/// from the cursors.
+async fn fetch(base_url: &str, count: usize, handling: Handling) -> Result<usize, String> {
     let http = reqwest::Client::new();
     let url = format!("{base_url}/api/v2/audits/query/bench-{count}/results");
+    let mut lines = Vec::with_capacity(1 << 20);
     let mut start = 0;
     while start < count {
         let response = http
@@ -236,6 +268,15 @@ async fn fetch(base_url: &str, count: usize) -> Result<usize, String> {
             .await
             .map_err(|err| format!("error: {err}"))?;
         let body = response.bytes().await.map_err(|err| format!("error: {err}"))?;
+        if let Handling::Split = handling {
+            let page: RawPage<'_> = serde_json::from_slice(&body).map_err(|err| format!("error: {err}"))?;
+            lines.clear();
+            for entry in page.entities {
+                lines.extend_from_slice(entry.get().as_bytes());
+                lines.push(b'\n');
+            }
+            std::hint::black_box(&lines);
+        }
         std::hint::black_box(body);
         start += PAGE_SIZE;
     }
