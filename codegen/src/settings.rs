@@ -10,6 +10,12 @@ use crate::error::{Diagnostic, Diagnostics, Location, Pointer};
 mod tables;
 
 /// The parsed settings file.
+///
+/// [`Settings::parse`] refuses, each at its JSON pointer and all together, what Cargo or the generated client
+/// could not take: a crate name or dependency name that is not ASCII letters, digits, `-` and `_`; a version
+/// that is not semver; a dependency that is neither a version nor a table; a region name listed twice or
+/// with other characters than ASCII letters, digits, `-`, `_` and `.`; a region URL that is not an absolute
+/// `http` or `https` URL.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {

@@ -64,6 +64,9 @@ fn members(op: &Operation) -> Vec<Member<'_>> {
     members
 }
 
+/// The most arguments, `self` included, clippy's `too_many_arguments` lets a function have by default.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
 fn method(op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -84,6 +87,9 @@ fn method(op: &Operation) -> TokenStream {
     let deprecated =
         op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
     let members = members(op);
+    // What the API requires is an argument, so that no request goes without it, however many there are.
+    let required = members.iter().filter(|m| m.required).count();
+    let many = (required + 1 > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let params = members.iter().filter(|m| m.required).map(|m| {
         let name = &m.name;
         let (arg, _) = argument(m.ty, name);
@@ -102,6 +108,7 @@ fn method(op: &Operation) -> TokenStream {
         impl crate::Client {
             #docs
             #deprecated
+            #many
             pub fn #method(&self, #(#params),*) -> #builder<'_> {
                 #builder {
                     client: self,
