@@ -120,7 +120,7 @@ impl Mutant {
     }
 }
 
-/// Case `case`: a base (each in turn), mutated as a document or, one case in eight, as text.
+/// Case `case`: a base (each in turn), mutated as a document and, one case in eight, as text too.
 fn mutant(config: &Config, case: usize) -> Mutant {
     let mut rng = config.rng(case);
     let base = &bases()[case % bases().len()];
@@ -225,23 +225,20 @@ enum Verdict {
     Unplaced(Vec<String>),
 }
 
-/// The settings read from the mutant, and the spec generated with them.
-fn generate(mutant: &Mutant, name: &Path) -> (Result<Settings, Diagnostics>, Option<Result<Generated, Diagnostics>>) {
-    let settings = Settings::parse(name, &mutant.text);
-    let generated = settings.as_ref().ok().map(|settings| {
-        let spec = Path::new(mutant.base.spec_name);
-        genesys_audit_codegen::generate_str(spec, &mutant.base.spec_text, settings, Layout::Standalone)
-    });
-    (settings, generated)
+/// The mutant's spec generated with `settings`, as `layout` says.
+fn generate(mutant: &Mutant, settings: &Settings, layout: Layout) -> Result<Generated, Diagnostics> {
+    let spec = Path::new(mutant.base.spec_name);
+    genesys_audit_codegen::generate_str(spec, &mutant.base.spec_text, settings, layout)
 }
 
 fn judge(mutant: &Mutant, case: usize) -> Verdict {
     let name = mutant.name(case);
-    let (diagnostics, verdict) = match generate(mutant, &name) {
-        (Err(Diagnostics(errors)), _) => (errors, Verdict::Unreadable),
-        (Ok(_), Some(Ok(generated))) => (generated.warnings, Verdict::Accepted),
-        (Ok(_), Some(Err(Diagnostics(errors)))) => (errors, Verdict::Refused),
-        (Ok(_), None) => unreachable!("read settings are generated with"),
+    let (diagnostics, verdict) = match Settings::parse(&name, &mutant.text) {
+        Err(Diagnostics(errors)) => (errors, Verdict::Unreadable),
+        Ok(settings) => match generate(mutant, &settings, Layout::Standalone) {
+            Ok(generated) => (generated.warnings, Verdict::Accepted),
+            Err(Diagnostics(errors)) => (errors, Verdict::Refused),
+        },
     };
     if diagnostics.is_empty() && !matches!(verdict, Verdict::Accepted) {
         return Verdict::Unplaced(vec!["refused, saying nothing".into()]);
@@ -254,9 +251,8 @@ fn judge(mutant: &Mutant, case: usize) -> Verdict {
 }
 
 /// What is wrong with where `diagnostic` points, if anything. A problem of the settings names the settings
-/// file at a line and column within its text when it cannot be read as settings, at a JSON pointer into it
-/// when what it names is not in the spec; a
-/// problem of the spec (a warning) names a node of the spec.
+/// file: at a line and column within its text when it cannot be read as settings, at a JSON pointer into it
+/// otherwise. A problem of the spec (a warning) names a node of the spec.
 fn unplaced(diagnostic: &Diagnostic, name: &Path, text: &str, settings: Option<&Value>, base: &Base) -> Option<String> {
     let lines = text.split('\n').count();
     let in_settings = diagnostic.file == name;
@@ -362,9 +358,8 @@ fn run_cli(binary: &Path, config: &Config, case: usize) -> Result<&'static str, 
     let mut command = Command::new(binary);
     command.arg("codegen").arg("--spec").arg(&spec).arg("--settings").arg(&settings).arg("--out").arg(&out);
     let (code, stderr) = run_with_limit(command, LIMIT)?;
-    let read = Settings::parse(&settings, &mutant.text);
-    let expected = read.as_ref().map_err(Clone::clone).and_then(|settings| {
-        genesys_audit_codegen::generate_str(&spec, &mutant.base.spec_text, settings, Layout::Standalone)
+    let expected = Settings::parse(&settings, &mutant.text).and_then(|settings| {
+        genesys_audit_codegen::generate_str(&spec, &mutant.base.spec_text, &settings, Layout::Standalone)
     });
     judge_cli(&expected, code, &stderr, &out)
 }
@@ -388,10 +383,7 @@ fn accepted_sample(config: &Config, count: usize) -> Vec<(String, Generated)> {
         }
         let mutant = mutant(config, case);
         let Ok(settings) = Settings::parse(&mutant.name(case), &mutant.text) else { continue };
-        let spec = Path::new(mutant.base.spec_name);
-        let generated =
-            genesys_audit_codegen::generate_str(spec, &mutant.base.spec_text, &settings, Layout::WorkspaceMember);
-        let Ok(generated) = generated else { continue };
+        let Ok(generated) = generate(&mutant, &settings, Layout::WorkspaceMember) else { continue };
         let base: Map<String, Value> = mutant.base.settings.as_object().cloned().unwrap_or_default();
         let base_dev = base.get("crate").and_then(|c| c.get("dev-dependencies")).cloned().unwrap_or_default();
         let dev = serde_json::to_value(&settings.krate.dev_dependencies).unwrap_or_default();
