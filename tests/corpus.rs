@@ -7,7 +7,7 @@
 //! Every description generates, but those listed in [`REFUSED`] with the reason that stops them, each error
 //! naming its place; the crates of those with at most [`COMPILED_UP_TO`] operations (26, up to Jira's 499)
 //! are built with clippy, warnings denied. The five larger ones (758 to 1,223 operations, up to a million
-//! lines and 11 GB for rustc) are generated only: checking them would take most of CI's time. Set
+//! lines, and rustc peaking at 8.2 GB) are generated only: checking them would take most of CI's time. Set
 //! `CORPUS_COMPILE_UP_TO` to a larger count of operations (`CORPUS_COMPILE_UP_TO=2000`) to build them too.
 
 use std::path::{Path, PathBuf};

@@ -113,11 +113,9 @@ struct Mutant {
     mutations: Vec<String>,
 }
 
-impl Mutant {
-    /// The file name the settings go by in diagnostics.
-    fn name(&self, case: usize) -> PathBuf {
-        PathBuf::from(format!("settings-{case}.toml"))
-    }
+/// The file name the settings of case `case` go by in diagnostics.
+fn settings_name(case: usize) -> PathBuf {
+    PathBuf::from(format!("settings-{case}.toml"))
 }
 
 /// Case `case`: a base (each in turn), mutated as a document and, one case in eight, as text too.
@@ -232,7 +230,7 @@ fn generate(mutant: &Mutant, settings: &Settings, layout: Layout) -> Result<Gene
 }
 
 fn judge(mutant: &Mutant, case: usize) -> Verdict {
-    let name = mutant.name(case);
+    let name = settings_name(case);
     let (diagnostics, verdict) = match Settings::parse(&name, &mutant.text) {
         Err(Diagnostics(errors)) => (errors, Verdict::Unreadable),
         Ok(settings) => match generate(mutant, &settings, Layout::Standalone) {
@@ -280,7 +278,7 @@ fn unplaced(diagnostic: &Diagnostic, name: &Path, text: &str, settings: Option<&
 /// A failing case, described: what failed, the mutations, where its input is saved, how to replay it.
 fn failure(config: &Config, test: &str, case: usize, what: &str) -> String {
     let mutant = mutant(config, case);
-    let saved = scratch_dir("failures").join(mutant.name(case));
+    let saved = scratch_dir("failures").join(settings_name(case));
     let saved = match std::fs::write(&saved, &mutant.text) {
         Ok(()) => saved.display().to_string(),
         Err(err) => format!("(not saved: {err})"),
@@ -351,7 +349,7 @@ fn run_cli(binary: &Path, config: &Config, case: usize) -> Result<&'static str, 
     let dir = scratch_dir("settings-cli").join(case.to_string());
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|err| format!("create {}: {err}", dir.display()))?;
-    let settings = dir.join(mutant.name(case));
+    let settings = dir.join(settings_name(case));
     std::fs::write(&settings, &mutant.text).map_err(|err| format!("write {}: {err}", settings.display()))?;
     let spec = audit_tests::workspace_root().join(mutant.base.spec_name);
     let out = dir.join("out");
@@ -382,7 +380,7 @@ fn accepted_sample(config: &Config, count: usize) -> Vec<(String, Generated)> {
             break;
         }
         let mutant = mutant(config, case);
-        let Ok(settings) = Settings::parse(&mutant.name(case), &mutant.text) else { continue };
+        let Ok(settings) = Settings::parse(&settings_name(case), &mutant.text) else { continue };
         let Ok(generated) = generate(&mutant, &settings, Layout::WorkspaceMember) else { continue };
         let base: Map<String, Value> = mutant.base.settings.as_object().cloned().unwrap_or_default();
         let base_dev = base.get("crate").and_then(|c| c.get("dev-dependencies")).cloned().unwrap_or_default();
