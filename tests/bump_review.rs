@@ -40,8 +40,9 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     for entry in COPIED {
         copy_tree(&root.join(entry), &copy.join(entry));
     }
-    // The workspace's own target folder: the copy's packages build afresh (their paths differ), but the
-    // dependencies the outer test run built are reused, which saves minutes of CI.
+    // The workspace's own target folder, so that the dependencies the outer test run built are reused,
+    // which saves minutes of CI. The copy's packages must not reuse or replace the workspace's own builds:
+    // see `cargo`.
     let target_dir = root.join("target");
 
     let bump = cargo(&copy, &target_dir, &["xtask", "bump", root.join(NEXT_SPEC).to_str().unwrap()]);
@@ -89,11 +90,23 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     );
 }
 
-/// Runs cargo in the copy, offline, building in `target_dir`, with insta writing a `.snap.new` for each
-/// snapshot that differs (as it does outside CI) and nothing else of the caller's insta settings.
+/// The workspace's packages that depend on no other, set apart in the copy's builds by a profile value
+/// (`codegen-units`) that makes no difference to the code. Cargo names a workspace package's build by its
+/// path inside the workspace, so the copy's would otherwise take the very names of the workspace's own in
+/// the shared target folder: the copy would reuse them, or replace them with builds of its bumped sources
+/// that the workspace's next build then takes for fresh. Every package that depends on these two is set
+/// apart with them; the dependencies from the registry are shared.
+const SET_APART: &[&str] = &["genesys-audit-codegen", "genesys-cloud-audit"];
+
+/// Runs cargo in the copy, offline, building in `target_dir` apart from the workspace's own builds, with
+/// insta writing a `.snap.new` for each snapshot that differs (as it does outside CI) and nothing else of
+/// the caller's insta settings.
 fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
+    for package in SET_APART {
+        command.arg("--config").arg(format!("profile.dev.package.{package}.codegen-units = 255"));
+    }
     command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("INSTA_") {

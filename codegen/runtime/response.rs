@@ -1,6 +1,9 @@
 //! Responses: the raw answer generated code decodes, and the decoded value with its metadata.
 
+use std::marker::PhantomData;
+
 use reqwest::header::HeaderMap;
+use serde::Deserializer;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error, snippet};
@@ -14,7 +17,8 @@ pub struct RawResponse {
     operation: &'static str,
     status: u16,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// As reqwest gathered it, not copied again: a results page is hundreds of kilobytes.
+    body: bytes::Bytes,
 }
 
 impl RawResponse {
@@ -22,7 +26,7 @@ impl RawResponse {
     pub(crate) async fn read(operation: &'static str, response: reqwest::Response) -> Result<Self, reqwest::Error> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
+        let body = response.bytes().await?;
         Ok(Self { operation, status, headers, body })
     }
 
@@ -45,18 +49,25 @@ impl RawResponse {
     /// A body that decodes costs one plain pass. Only a failing one is decoded again with its path tracked
     /// (which slows every step), so the error is the same as if the path had been tracked all along.
     pub fn decode<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        match serde_json::from_slice(&self.body) {
+        self.decode_seed(Whole::<T>(PhantomData))
+    }
+
+    /// Decodes the body with `seed`, as [`RawResponse::decode`] does with a type.
+    pub(crate) fn decode_seed<S: OwnedSeed, E>(self, seed: S) -> Result<Response<S::Value>, Error<E>> {
+        match parse(&self.body, seed.clone()) {
             Ok(value) => Ok(Response { value, status: self.status, headers: self.headers }),
-            Err(err) => Err(self.decode_failure::<T, E>(&err)),
+            Err(err) => Err(self.decode_failure(seed, &err)),
         }
     }
 
-    /// The error for a body that failed to decode as `T` with `first`: decoded again with the path tracked.
+    /// The error for a body that failed to decode with `seed` and `first`: decoded again with the path
+    /// tracked.
     #[cold]
-    fn decode_failure<T: DeserializeOwned, E>(&self, first: &serde_json::Error) -> Error<E> {
+    fn decode_failure<S: OwnedSeed, E>(&self, seed: S, first: &serde_json::Error) -> Error<E> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(err) => self.decode_error(err.path().to_string(), err.inner()),
+        let mut track = serde_path_to_error::Track::new();
+        match seed.decode(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track)) {
+            Err(err) => self.decode_error(track.path().to_string(), &err),
             // Trailing data after the value means the body is not the documented JSON either.
             Ok(_) => self.decode_error(".".to_owned(), deserializer.end().err().as_ref().unwrap_or(first)),
         }
@@ -69,7 +80,7 @@ impl RawResponse {
 
     /// The body as text; a body that is not UTF-8 is an [`Error::Decode`] at the first bad byte.
     pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
-        match String::from_utf8(self.body) {
+        match String::from_utf8(Vec::from(self.body)) {
             Ok(value) => Ok(Response { value, status: self.status, headers: self.headers }),
             Err(err) => {
                 let at = err.utf8_error().valid_up_to();
@@ -89,7 +100,7 @@ impl RawResponse {
 
     /// The body's bytes as they are.
     pub fn bytes<E>(self) -> Result<Response<bytes::Bytes>, Error<E>> {
-        Ok(Response { value: bytes::Bytes::from(self.body), status: self.status, headers: self.headers })
+        Ok(Response { value: self.body, status: self.status, headers: self.headers })
     }
 
     fn decode_error<E>(&self, path: String, err: &serde_json::Error) -> Error<E> {
@@ -123,6 +134,52 @@ fn correlation_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(CORRELATION_ID_HEADER).and_then(|v| v.to_str().ok())
 }
 
+/// What decodes a body into a value that owns its data: a type ([`Whole`]), or a seed that knows more
+/// than a type can (the member names of a page, say). Unlike `DeserializeSeed`, its value does not depend
+/// on the lifetime of the input, so one seed serves the fast pass and the tracked one.
+pub(crate) trait OwnedSeed: Clone {
+    /// What it decodes.
+    type Value;
+
+    /// Decodes the value from `deserializer`.
+    fn decode<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error>;
+}
+
+/// The seed of a whole `T`.
+pub(crate) struct Whole<T>(PhantomData<fn() -> T>);
+
+impl<T> Clone for Whole<T> {
+    fn clone(&self) -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T: DeserializeOwned> OwnedSeed for Whole<T> {
+    type Value = T;
+
+    fn decode<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// `body` decoded with `seed`, all of it. A UTF-8 body (any JSON body the server means) is checked once
+/// as a whole, which is far quicker than serde_json's check of each string as it goes; any other is read
+/// as bytes, so that the error is serde_json's own.
+fn parse<S: OwnedSeed>(body: &[u8], seed: S) -> Result<S::Value, serde_json::Error> {
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let value = seed.decode(&mut deserializer)?;
+            deserializer.end().map(|()| value)
+        }
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            let value = seed.decode(&mut deserializer)?;
+            deserializer.end().map(|()| value)
+        }
+    }
+}
+
 /// The byte offset of a 1-based line and column.
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
@@ -133,7 +190,8 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 /// [`RawResponse::decode`]. Public for `cargo xtask bench-decode` alone, which measures this path.
 #[doc(hidden)]
 pub fn decode_json_body<T: DeserializeOwned>(body: Vec<u8>) -> Result<T, Error<()>> {
-    let raw = RawResponse { operation: "bench", status: 200, headers: HeaderMap::new(), body };
+    let raw =
+        RawResponse { operation: "bench", status: 200, headers: HeaderMap::new(), body: bytes::Bytes::from(body) };
     raw.decode().map(Response::into_inner)
 }
 

@@ -204,3 +204,60 @@ async fn unknown_enum_values_and_fields_decode_through_the_stream() {
     assert_eq!(item.additional_properties.get("brandNewField"), Some(&json!({"nested": [1, 2]})));
     assert_eq!(serde_json::to_value(item).unwrap(), entity);
 }
+
+#[tokio::test]
+async fn pages_as_a_type_of_the_callers_own_give_the_same_items_and_keys() {
+    let server = MockServer::start().await;
+    mount_three_cursor_pages(&server).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    /// Only the members the caller needs.
+    #[derive(serde::Deserialize)]
+    struct JustTheId {
+        id: String,
+    }
+    let pages: Vec<Page<JustTheId>> = client
+        .get_audits_query_transaction_id_results(TRANSACTION_ID)
+        .page_size(2)
+        .into_pages_as()
+        .try_collect()
+        .await
+        .unwrap();
+    let items: Vec<Vec<&str>> = pages.iter().map(|page| page.items.iter().map(|i| i.id.as_str()).collect()).collect();
+    assert_eq!(items, [vec!["e1", "e2"], vec!["e3", "e4"], vec!["e5"]]);
+    let next: Vec<Option<PageKey>> = pages.iter().map(|page| page.next.clone()).collect();
+    assert_eq!(next, [Some(PageKey::Cursor("c1".into())), Some(PageKey::Cursor("c2".into())), None]);
+}
+
+#[tokio::test]
+async fn pages_as_values_keep_each_entry_as_served_and_page_by_number() {
+    let pages =
+        vec![realtime_page(&["a1", "a2"], 1, 3), realtime_page(&["a3", "a4"], 2, 3), realtime_page(&["a5"], 3, 3)];
+    let server = serve(RealtimePages(pages)).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    let body = AuditRealtimeQueryRequest::new(INTERVAL).with_page_size(2);
+    let pages: Vec<Page<Value>> = client.post_audits_query_realtime(body).into_pages_as().try_collect().await.unwrap();
+    let items: Vec<Value> = pages.iter().flat_map(|page| page.items.clone()).collect();
+    let expected: Vec<Value> = ["a1", "a2", "a3", "a4", "a5"].iter().map(|id| message(id)).collect();
+    assert_eq!(items, expected);
+    let next: Vec<Option<PageKey>> = pages.iter().map(|page| page.next.clone()).collect();
+    assert_eq!(next, [Some(PageKey::Number(2)), Some(PageKey::Number(3)), None]);
+}
+
+#[tokio::test]
+async fn an_item_that_does_not_decode_as_the_callers_type_fails_with_its_path() {
+    let server = MockServer::start().await;
+    mount_three_cursor_pages(&server).await;
+    let client = client_for(server.uri(), RetryPolicy::none());
+    /// A type the entries do not match: their ids are strings.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct NumericId {
+        id: u64,
+    }
+    let outcomes: Vec<Result<Page<NumericId>, Error>> =
+        client.get_audits_query_transaction_id_results(TRANSACTION_ID).into_pages_as().collect().await;
+    assert_eq!(outcomes.len(), 1, "the first page ends the stream: {outcomes:?}");
+    let Err(Error::Decode(err)) = &outcomes[0] else { panic!("a decode error: {outcomes:?}") };
+    assert_eq!(err.path, "entities[0].id");
+    assert!(err.message.starts_with("invalid type: string \"e1\", expected u64"), "{}", err.message);
+}

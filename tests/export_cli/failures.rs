@@ -148,6 +148,12 @@ async fn usage_errors_exit_2_with_one_line_and_send_nothing() {
             "unknown region \"atlantis-1\"",
         ),
         ("switch with a value", Auth::Token, base(&["--realtime=yes"]), "--realtime takes no value"),
+        (
+            "raw with resume",
+            Auth::Token,
+            owned(&["--resume", "audits.checkpoint", "--raw"]),
+            "--raw cannot be used with --resume",
+        ),
         ("flag twice", Auth::Token, base(&["--service-name", "A", "--service-name", "B"]), "more than once"),
         ("no credentials", Auth::Nothing, base(&[]), "no credentials"),
         (

@@ -20,6 +20,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod exports;
 mod failures;
+mod raw;
 #[cfg(unix)]
 mod resume;
 
@@ -196,12 +197,7 @@ async fn mount_async_query(server: &MockServer, pages: &[Vec<Value>]) {
         if let Some(next) = &next {
             body["cursor"] = json!(next);
         }
-        let request = Mock::given(method("GET")).and(path(results_path()));
-        let request = if number == 0 {
-            request.and(query_param_is_missing("cursor"))
-        } else {
-            request.and(query_param("cursor", format!("cursor-{number}")))
-        };
+        let request = results_request(number);
         if number == 1 {
             Mock::given(method("GET"))
                 .and(path(results_path()))
@@ -212,6 +208,17 @@ async fn mount_async_query(server: &MockServer, pages: &[Vec<Value>]) {
                 .await;
         }
         request.respond_with(json_response(200, body)).mount(server).await;
+    }
+}
+
+/// The request for results page `number` (0-based): without a cursor for the first, with
+/// `cursor-{number}` for the others.
+fn results_request(number: usize) -> wiremock::MockBuilder {
+    let request = Mock::given(method("GET")).and(path(results_path()));
+    if number == 0 {
+        request.and(query_param_is_missing("cursor"))
+    } else {
+        request.and(query_param("cursor", format!("cursor-{number}")))
     }
 }
 

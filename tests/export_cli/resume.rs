@@ -311,6 +311,32 @@ async fn a_realtime_export_resumes_at_its_page_number() {
 }
 
 #[tokio::test]
+async fn a_raw_export_records_that_it_is_raw_and_resumes_raw() {
+    let dir = scratch("raw");
+    let server = MockServer::start().await;
+    let pages = six_pages();
+    mount_async_query(&server, &pages).await;
+    let clean = clean_export(&server, &dir, &["--raw"]);
+    let as_served: String =
+        pages.concat().iter().map(|entry| serde_json::to_string(entry).expect("an entry encodes") + "\n").collect();
+    assert!(clean == as_served.as_bytes(), "the raw export is the served JSON, line by line");
+
+    let lines = line_starts(&clean);
+    let output = dir.join("audits.jsonl");
+    let checkpoint = dir.join("audits.checkpoint");
+    let stderr = dir.join("stderr.txt");
+    let fresh = fresh_args(&server, &output, &checkpoint, &["--raw"]);
+    run_and_kill(&server, &fresh, Point::Byte(lines[9] + 7), &output, &checkpoint, &stderr).await;
+    assert_eq!(checkpoint_json(&checkpoint)["raw"], json!(true));
+    assert_eq!(checkpoint_json(&checkpoint)["next"], json!({"cursor": "cursor-2"}));
+
+    let finished = run(Auth::Token, &resume_args(&checkpoint));
+    assert_eq!(finished.code(), Some(0), "{finished:?}");
+    let resumed = fs::read(&output).expect("the output exists");
+    assert!(resumed == clean, "the resumed raw export differs:\n{}", first_difference(&resumed, &clean));
+}
+
+#[tokio::test]
 async fn resuming_a_query_whose_results_expired_says_so_and_changes_nothing() {
     let dir = scratch("expired");
     let server = MockServer::start().await;

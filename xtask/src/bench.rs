@@ -9,7 +9,10 @@
 //!   ceiling of any export that parses its pages;
 //! - the client's results stream (`into_stream()`), each entry encoded as a JSON line as an export would,
 //!   with the peak resident memory (`VmHWM`);
-//! - the `audit_export` example itself, from submitting the query to the last line on its stdout.
+//! - the client's pages of raw entries (`into_pages_as::<Box<RawValue>>()`), each written as a line;
+//! - the `audit_export` example itself, from submitting the query to the last line on its stdout, as it
+//!   is (each entry decoded and encoded again) and with `--raw` (each entry written as the server sent
+//!   it), and as it is into a file with a checkpoint after every page.
 //!
 //! Compare entries per second with the plain fetch's, and peak memory between the largest and smallest count.
 
@@ -31,6 +34,8 @@ enum Way {
     Split,
     /// The client's results stream, each entry encoded again.
     Stream,
+    /// The client's pages of raw entries, each written as a line.
+    RawPages,
 }
 
 impl Way {
@@ -39,6 +44,7 @@ impl Way {
             Way::Fetch => "fetch",
             Way::Split => "split",
             Way::Stream => "stream",
+            Way::RawPages => "raw-pages",
         }
     }
 }
@@ -62,7 +68,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let fetch = run_child(&exe, uri, *count, Way::Fetch)?;
         let split = run_child(&exe, uri, *count, Way::Split)?;
         let stream = run_child(&exe, uri, *count, Way::Stream)?;
-        let tool_seconds = run_export_tool(&tool, uri, *count)?;
+        let raw_pages = run_child(&exe, uri, *count, Way::RawPages)?;
+        let tool_seconds = run_export_tool(&tool, uri, *count, &[])?;
+        let raw_seconds = run_export_tool(&tool, uri, *count, &["--raw"])?;
         let checkpointed_seconds = run_checkpointed_export(&tool, uri, *count)?;
         let rate = |seconds: f64| *count as f64 / seconds;
         println!("| {count} | plain fetch, bytes only | {:.3} | {:.0} | 1.00 | {} |", fetch.0, rate(fetch.0), fetch.1);
@@ -81,9 +89,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
             stream.1
         );
         println!(
+            "| {count} | client pages of raw entries, each written as a line | {:.3} | {:.0} | {:.2} | {} |",
+            raw_pages.0,
+            rate(raw_pages.0),
+            fetch.0 / raw_pages.0,
+            raw_pages.1
+        );
+        println!(
             "| {count} | `audit_export`, query to last line | {tool_seconds:.3} | {:.0} | {:.2} | |",
             rate(tool_seconds),
             fetch.0 / tool_seconds
+        );
+        println!(
+            "| {count} | `audit_export --raw`, query to last line | {raw_seconds:.3} | {:.0} | {:.2} | |",
+            rate(raw_seconds),
+            fetch.0 / raw_seconds
         );
         println!(
             "| {count} | `audit_export --output --checkpoint`, a file and a checkpoint per page | {checkpointed_seconds:.3} | {:.0} | {:.2} | |",
@@ -174,10 +194,12 @@ fn run_checkpointed_export(tool: &Path, base_url: &str, count: usize) -> Result<
     Ok(seconds)
 }
 
-/// Runs `audit_export` against the server until its last line; its seconds. Every line is counted.
-fn run_export_tool(tool: &Path, base_url: &str, count: usize) -> Result<f64, String> {
+/// Runs `audit_export` with `extra` flags against the server until its last line; its seconds. Every line is
+/// counted.
+fn run_export_tool(tool: &Path, base_url: &str, count: usize, extra: &[&str]) -> Result<f64, String> {
     let started = Instant::now();
     let mut child = export_tool(tool, base_url)
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -218,7 +240,7 @@ fn parse_counts(args: &[String]) -> Result<Vec<usize>, String> {
 /// The child: reads `count` entries from `base_url` the way named, and prints `seconds peak_kib`.
 pub fn child(args: &[String]) -> Result<(), String> {
     let [base_url, count, way] = args else {
-        return Err("usage: bench-export-child BASE_URL COUNT fetch|split|stream".to_owned());
+        return Err("usage: bench-export-child BASE_URL COUNT fetch|split|stream|raw-pages".to_owned());
     };
     let count: usize = count.parse().map_err(|_| format!("error: bad count {count:?}"))?;
     let runtime = tokio::runtime::Runtime::new().map_err(|err| format!("error: {err}"))?;
@@ -227,6 +249,7 @@ pub fn child(args: &[String]) -> Result<(), String> {
         "fetch" => runtime.block_on(fetch(base_url, count, Handling::Bytes))?,
         "split" => runtime.block_on(fetch(base_url, count, Handling::Split))?,
         "stream" => runtime.block_on(stream(base_url, count))?,
+        "raw-pages" => runtime.block_on(raw_pages(base_url, count))?,
         other => return Err(format!("error: unknown way {other:?}")),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -283,13 +306,18 @@ async fn fetch(base_url: &str, count: usize, handling: Handling) -> Result<usize
     Ok(count)
 }
 
-/// Every entry through the client's results stream, each encoded as a JSON line; how many there were.
-async fn stream(base_url: &str, count: usize) -> Result<usize, String> {
-    let client = genesys_cloud_audit::Client::builder()
+/// The client, for the local server.
+fn client(base_url: &str) -> Result<genesys_cloud_audit::Client, String> {
+    genesys_cloud_audit::Client::builder()
         .base_url(base_url)
         .access_token("bench")
         .build()
-        .map_err(|err| format!("error: {err}"))?;
+        .map_err(|err| format!("error: {err}"))
+}
+
+/// Every entry through the client's results stream, each encoded as a JSON line; how many there were.
+async fn stream(base_url: &str, count: usize) -> Result<usize, String> {
+    let client = client(base_url)?;
     let mut stream = std::pin::pin!(
         client
             .get_audits_query_transaction_id_results(format!("bench-{count}"))
@@ -303,6 +331,30 @@ async fn stream(base_url: &str, count: usize) -> Result<usize, String> {
         line.clear();
         serde_json::to_writer(&mut line, &entry).map_err(|err| format!("error: {err}"))?;
         exported += 1;
+    }
+    Ok(exported)
+}
+
+/// Every entry through the client's pages of raw entries, each written as a line; how many there were.
+async fn raw_pages(base_url: &str, count: usize) -> Result<usize, String> {
+    let client = client(base_url)?;
+    let mut pages = std::pin::pin!(
+        client
+            .get_audits_query_transaction_id_results(format!("bench-{count}"))
+            .page_size(PAGE_SIZE as i32)
+            .into_pages_as::<Box<serde_json::value::RawValue>>()
+    );
+    let mut lines = Vec::with_capacity(1 << 20);
+    let mut exported = 0usize;
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|err| format!("error: {err}"))?;
+        lines.clear();
+        for entry in &page.items {
+            lines.extend_from_slice(entry.get().as_bytes());
+            lines.push(b'\n');
+        }
+        std::hint::black_box(&lines);
+        exported += page.items.len();
     }
     Ok(exported)
 }

@@ -428,7 +428,7 @@ fn decode(op: &Operation) -> TokenStream {
 }
 
 /// The match pattern of the statuses a success response stands for.
-fn status_pattern(status: StatusMatch) -> TokenStream {
+pub(super) fn status_pattern(status: StatusMatch) -> TokenStream {
     let range = |first: u16| {
         let (low, high) =
             (proc_macro2::Literal::u16_unsuffixed(first), proc_macro2::Literal::u16_unsuffixed(first + 99));

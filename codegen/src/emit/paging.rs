@@ -5,33 +5,30 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{ident, type_path};
-use crate::model::{FieldRef, Operation, PageSource, Pagination, Waiter};
+use crate::model::{FieldRef, Operation, Output, PageSource, Pagination, Success, Waiter};
 
-/// `into_stream`, `into_pages` and the private `next_page` of a paginated operation.
+/// `into_stream`, `into_pages`, `into_pages_as` and the private `next_page` of a paginated operation.
 pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let (items, item_type) = match pagination {
-        Pagination::Cursor { items, .. } | Pagination::PageNumber { items, .. } => (items, item_type(items)),
+    let item_type = match pagination {
+        Pagination::Cursor { items, .. } | Pagination::PageNumber { items, .. } => item_type(items),
     };
     let id = &op.operation_id;
-    let page = page_expr(op, page_source(pagination), quote!(self));
-    let items_expr = value(quote!(page), items);
     let next_page = match pagination {
-        Pagination::Cursor { cursor_param, cursor_field, .. } => {
+        Pagination::Cursor { cursor_param, .. } => {
             let param = ident(cursor_param);
-            let cursor = option(quote!(page), cursor_field);
+            let page = fetch_page(op, pagination, quote!(self));
             quote! {
-                #page
-                let next = crate::runtime::paginate::next_cursor(#cursor);
+                let page = #page;
+                let next = crate::runtime::paginate::next_cursor(page.next);
                 ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
-                    items: #items_expr,
+                    items: page.items,
                     next: next.map(|cursor| (crate::runtime::PageKey::Cursor(cursor.clone()), self.#param(cursor))),
                 })
             }
         }
-        Pagination::PageNumber { page_number, page_count, .. } => {
+        Pagination::PageNumber { page_number, .. } => {
             let number = ident(&page_number.name);
-            let count = option(quote!(page), page_count);
-            let page_of_request = page_expr(op, page_source(pagination), quote!(request));
+            let page = fetch_page(op, pagination, quote!(request));
             let (current, set, set_current) = if page_number.optional {
                 (
                     quote!(self.body.#number.unwrap_or(1)),
@@ -46,11 +43,10 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
                 // The page number is always sent, so the server never falls back to a default of its own.
                 let mut request = self;
                 request.body.#number = #set_current;
-                #page_of_request
-                let items: ::std::vec::Vec<#item_type> = #items_expr;
-                let next = crate::runtime::paginate::next_page_number(current, #count, items.len());
+                let page = #page;
+                let next = crate::runtime::paginate::next_page_number(current, page.next, page.items.len());
                 ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
-                    items,
+                    items: page.items,
                     next: next.map(|number| {
                         request.body.#number = #set;
                         (crate::runtime::PageKey::Number(number), request)
@@ -73,21 +69,34 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
             page_number.name
         ),
     };
+    let pages_as_docs = format!(
+        " The pages as `into_pages` gives them, each item decoded as `T` instead of {}: `Box<serde_json::value::RawValue>` keeps each as the JSON the server sent (serde_json's `raw_value` feature), `serde_json::Value` as a tree of values, and a type of your own decodes only the members it names.",
+        item_name(pagination)
+    );
     quote! {
         #[doc = #stream_docs]
         #[inline]
         pub fn into_stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item_type, crate::Error>> + ::std::marker::Send + 'a {
-            crate::runtime::paginate::items(#id, self, Self::next_page)
+            crate::runtime::paginate::items(#id, self, Self::next_page::<#item_type>)
         }
 
         #[doc = #pages_docs]
         #[inline]
         pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
-            crate::runtime::paginate::pages(#id, self, Self::next_page)
+            crate::runtime::paginate::pages(#id, self, Self::next_page::<#item_type>)
+        }
+
+        #[doc = #pages_as_docs]
+        #[inline]
+        pub fn into_pages_as<T>(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>> + ::std::marker::Send + 'a
+        where
+            T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
+        {
+            crate::runtime::paginate::pages(#id, self, Self::next_page::<T>)
         }
 
         #[inline]
-        async fn next_page(self) -> ::std::result::Result<crate::runtime::paginate::Fetched<#item_type, Self>, crate::Error> {
+        async fn next_page<T: ::serde::de::DeserializeOwned>(self) -> ::std::result::Result<crate::runtime::paginate::Fetched<T, Self>, crate::Error> {
             #next_page
         }
     }
@@ -108,24 +117,66 @@ fn redirect_note(pagination: &Pagination) -> &'static str {
     }
 }
 
-/// `let page = ...;`: the page from `<request>.clone().send()`.
-fn page_expr(op: &Operation, source: &PageSource, request: TokenStream) -> TokenStream {
+/// What the docs call the item type: `` `AuditLogMessage` ``, or "the item type" when it has no name.
+fn item_name(pagination: &Pagination) -> String {
+    let (Pagination::Cursor { items, .. } | Pagination::PageNumber { items, .. }) = pagination;
+    match &items.ty {
+        crate::model::Type::Vec(item) => match item.as_ref() {
+            crate::model::Type::Named(name) => format!("`{name}`"),
+            _ => "the item type".to_owned(),
+        },
+        _ => "the item type".to_owned(),
+    }
+}
+
+/// The page that `receiver` fetches, as `PageParts<T, _>`: sent like the operation, the page's status
+/// decoded in one pass into its items and next-page member, another documented success an
+/// `Error::UnexpectedResponse`, and any other status the operation's error.
+fn fetch_page(op: &Operation, pagination: &Pagination, receiver: TokenStream) -> TokenStream {
     let id = &op.operation_id;
-    match source {
-        PageSource::Output => quote!(let page = #request.clone().send().await?;),
-        PageSource::Variant(output, variant) => {
-            let output = ident(output);
-            let variant = ident(variant);
-            let message = "the answer is not a page of results; call the operation itself to handle it";
+    let (items, next) = match pagination {
+        Pagination::Cursor { items, cursor_field, .. } => (items, cursor_field),
+        Pagination::PageNumber { items, page_count, .. } => (items, page_count),
+    };
+    let (items_wire, next_wire, next_type) = (&items.wire_name, &next.wire_name, type_path(&next.ty));
+    let make = if items.optional { quote!(new) } else { quote!(required) };
+    let seed = quote!(crate::runtime::paginate::PageSeed::<T, #next_type>::#make(#items_wire, #next_wire));
+    let message = "the answer is not a page of results; call the operation itself to handle it";
+    let arms = successes(op).into_iter().map(|(success, is_page)| {
+        let status = super::operations::status_pattern(success.status);
+        if is_page {
+            quote!(#status => response.decode_seed(#seed),)
+        } else {
             quote! {
-                let page = match #request.clone().send().await? {
-                    #output::#variant(page) => page,
-                    _ => return ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
-                        operation: #id,
-                        message: ::std::string::String::from(#message),
-                    }),
-                };
+                #status => ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
+                    operation: #id,
+                    message: ::std::string::String::from(#message),
+                }),
             }
+        }
+    });
+    quote! {
+        #receiver
+            .client
+            .call(#receiver.build_request(), #receiver.timeout, |response| match response.status() {
+                #(#arms)*
+                _ => ::std::result::Result::Err(response.into_error()),
+            })
+            .await?
+            .into_inner()
+    }
+}
+
+/// The operation's documented successes in status order, each with whether it is the page.
+fn successes(op: &Operation) -> Vec<(&Success, bool)> {
+    let page_variant = op.pagination.as_ref().and_then(|pagination| match page_source(pagination) {
+        PageSource::Output => None,
+        PageSource::Variant(_, variant) => Some(variant.as_str()),
+    });
+    match &op.output {
+        Output::Single(success) => vec![(success, true)],
+        Output::Cases { cases, .. } => {
+            cases.iter().map(|case| (case, page_variant.is_none_or(|variant| case.variant == variant))).collect()
         }
     }
 }
@@ -135,12 +186,6 @@ fn item_type(items: &FieldRef) -> TokenStream {
         crate::model::Type::Vec(item) => type_path(item),
         other => type_path(other),
     }
-}
-
-/// The field's value, or its default when it is absent.
-fn value(owner: TokenStream, field: &FieldRef) -> TokenStream {
-    let name = ident(&field.name);
-    if field.optional { quote!(#owner.#name.unwrap_or_default()) } else { quote!(#owner.#name) }
 }
 
 /// The field as an `Option`.

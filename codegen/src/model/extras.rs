@@ -13,6 +13,8 @@ use crate::settings::{self, Settings};
 pub struct FieldRef {
     /// The Rust field name.
     pub name: String,
+    /// The member name on the wire.
+    pub wire_name: String,
     /// The field's type, without the `Option`.
     pub ty: Type,
     /// Whether the field is an `Option`.
@@ -238,7 +240,12 @@ impl<'a> Resolver<'a> {
             self.sink.error(at, format!("field {wire:?} is {:?}, not one of {allowed:?}", field.ty));
             return None;
         }
-        Some(FieldRef { name: field.name.clone(), ty: field.ty.clone(), optional: !field.required || field.nullable })
+        Some(FieldRef {
+            name: field.name.clone(),
+            wire_name: field.wire_name.clone(),
+            ty: field.ty.clone(),
+            optional: !field.required || field.nullable,
+        })
     }
 
     fn named(&self, ty: &Type) -> Option<&'a TypeDef> {

@@ -44,6 +44,9 @@ Output:
                               stands (needs --output), so that --resume can go on from there
   --resume <CHECKPOINT>       go on with the export a checkpoint records: same query, same output file,
                               cut back to the last recorded entry; the checkpoint goes on being updated
+  --raw                       write each entry as the server sent it: its members in its order, unknown
+                              ones too, its numbers and timestamps as written; checked as JSON, not
+                              against the API description. Several times faster
 
 Where:
   --region <NAME>             the region, e.g. us-east-1, eu-west-1, ap-southeast-2 (default us-east-1;
@@ -114,6 +117,8 @@ pub struct ExportOptions {
     /// The output file, or `None` for stdout.
     pub output: Option<PathBuf>,
     pub checkpoint: Option<PathBuf>,
+    /// Entries as the server sent them, not as the client encodes them.
+    pub raw: bool,
     pub run: RunOptions,
 }
 
@@ -129,7 +134,7 @@ pub enum Command {
 }
 
 /// The flags that take no value.
-const SWITCHES: &[&str] = &["--expand-user", "--realtime", "-q", "--quiet", "-v", "--verbose"];
+const SWITCHES: &[&str] = &["--expand-user", "--realtime", "--raw", "-q", "--quiet", "-v", "--verbose"];
 /// The flags that take a value.
 const VALUED: &[&str] = &[
     "--interval",
@@ -157,6 +162,7 @@ const FIXED_BY_CHECKPOINT: &[&str] = &[
     "--realtime",
     "--output",
     "--checkpoint",
+    "--raw",
 ];
 
 /// The flags as given, before they are checked against each other.
@@ -172,6 +178,7 @@ struct Given {
     realtime: bool,
     output: Option<PathBuf>,
     checkpoint: Option<PathBuf>,
+    raw: bool,
     resume: Option<PathBuf>,
     region: Option<Region>,
     base_url: Option<String>,
@@ -243,6 +250,7 @@ impl Given {
         match flag {
             "--expand-user" => self.expand_user = true,
             "--realtime" => self.realtime = true,
+            "--raw" => self.raw = true,
             "-v" | "--verbose" => self.verbose = true,
             _ => self.quiet = true,
         }
@@ -304,7 +312,8 @@ impl Given {
             expand_user: self.expand_user,
             realtime: self.realtime,
         };
-        Ok(Command::Export(Box::new(ExportOptions { query, output: self.output, checkpoint: self.checkpoint, run })))
+        let (output, checkpoint, raw) = (self.output, self.checkpoint, self.raw);
+        Ok(Command::Export(Box::new(ExportOptions { query, output, checkpoint, raw, run })))
     }
 
     fn run_options(&mut self) -> Result<RunOptions, Failure> {

@@ -26,6 +26,10 @@ pub struct Checkpoint {
     pub login_url: Option<String>,
     /// The output file, as an absolute path.
     pub output: PathBuf,
+    /// Whether entries are written as the server sent them (`--raw`); absent in checkpoints written before
+    /// the flag existed, which are not.
+    #[serde(default)]
+    pub raw: bool,
     /// The entries in the output file.
     pub entries: u64,
     /// The length of the output file: anything after it is part of a page that was not finished.
@@ -62,13 +66,14 @@ pub enum Position {
 
 impl Checkpoint {
     /// A new checkpoint for `query` into `output`, before any page.
-    pub fn new(query: Query, base_url: String, login_url: Option<String>, output: PathBuf) -> Self {
+    pub fn new(query: Query, base_url: String, login_url: Option<String>, output: PathBuf, raw: bool) -> Self {
         Self {
             format: FORMAT.to_owned(),
             query,
             base_url,
             login_url,
             output,
+            raw,
             entries: 0,
             bytes: 0,
             next: Position::Start,

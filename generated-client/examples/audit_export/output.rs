@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use genesys_cloud_audit::models::AuditLogMessage;
+use serde_json::value::RawValue;
 
 use super::Failure;
 
@@ -13,6 +14,10 @@ use super::Failure;
 /// (mid-line if N falls there), flushes it, and then waits to be killed, so that a test can kill it at a
 /// point of its choosing. Not part of the tool's interface.
 pub const PAUSE_AT_BYTE: &str = "AUDIT_EXPORT_TEST_PAUSE_AT_BYTE";
+
+/// The write buffer: a page of entries or so, so that a page costs a few writes rather than hundreds
+/// (every page is flushed whole anyway).
+const BUFFER: usize = 1 << 20;
 
 /// The output and how much of it is written.
 pub struct Output {
@@ -35,13 +40,13 @@ enum Sink {
 impl Output {
     /// Stdout.
     pub fn stdout() -> Self {
-        Self::new(Sink::Stdout(BufWriter::new(io::stdout().lock())), 0, 0)
+        Self::new(Sink::Stdout(BufWriter::with_capacity(BUFFER, io::stdout().lock())), 0, 0)
     }
 
     /// The file at `path`, created or emptied.
     pub fn create(path: &Path) -> Result<Self, Failure> {
         let file = File::create(path).map_err(|err| file_failure("cannot create", path, &err))?;
-        Ok(Self::new(Sink::File(BufWriter::new(file)), 0, 0))
+        Ok(Self::new(Sink::File(BufWriter::with_capacity(BUFFER, file)), 0, 0))
     }
 
     /// The file at `path`, cut back to its first `bytes` bytes, which hold `entries` entries: what a
@@ -67,7 +72,7 @@ impl Output {
         }
         file.set_len(bytes).map_err(|err| file_failure("cannot cut back", path, &err))?;
         file.seek(SeekFrom::End(0)).map_err(|err| file_failure("cannot seek in", path, &err))?;
-        Ok(Self::new(Sink::File(BufWriter::new(file)), bytes, entries))
+        Ok(Self::new(Sink::File(BufWriter::with_capacity(BUFFER, file)), bytes, entries))
     }
 
     fn new(sink: Sink, bytes: u64, entries: u64) -> Self {
@@ -86,10 +91,9 @@ impl Output {
     }
 
     /// Writes one entry as a line of JSON.
-    pub fn write_entry(&mut self, entry: &AuditLogMessage) -> Result<(), Failure> {
+    pub fn write_entry(&mut self, entry: &impl Line) -> Result<(), Failure> {
         self.line.clear();
-        serde_json::to_writer(&mut self.line, entry)
-            .map_err(|err| Failure::Runtime(format!("cannot encode an entry as JSON: {err}")))?;
+        entry.encode(&mut self.line)?;
         self.line.push(b'\n');
         let length = self.line.len() as u64;
         if let Some(at) = self.pause_at.filter(|at| (self.bytes..self.bytes + length).contains(at)) {
@@ -151,5 +155,54 @@ fn write_failure(err: &io::Error) -> Failure {
         Failure::BrokenPipe
     } else {
         Failure::Runtime(format!("cannot write the output: {err}"))
+    }
+}
+
+/// An entry as the export writes it: one line of JSON.
+pub trait Line {
+    /// Appends the entry's JSON to `line`, without a line break.
+    fn encode(&self, line: &mut Vec<u8>) -> Result<(), Failure>;
+}
+
+/// A decoded entry, encoded as the client encodes it.
+impl Line for AuditLogMessage {
+    fn encode(&self, line: &mut Vec<u8>) -> Result<(), Failure> {
+        serde_json::to_writer(line, self)
+            .map_err(|err| Failure::Runtime(format!("cannot encode an entry as JSON: {err}")))
+    }
+}
+
+/// An entry as the server sent it (`--raw`).
+impl Line for Box<RawValue> {
+    fn encode(&self, line: &mut Vec<u8>) -> Result<(), Failure> {
+        let json = self.get().as_bytes();
+        // A vectorised search: a server that sends compact JSON never needs more.
+        if memchr::memchr2(b'\n', b'\r', json).is_some() {
+            compact(json, line);
+        } else {
+            line.extend_from_slice(json);
+        }
+        Ok(())
+    }
+}
+
+/// Appends `json` without the whitespace between its tokens. A string keeps all of its bytes: JSON
+/// escapes the line breaks inside strings, so a line break in the text is always between tokens.
+fn compact(json: &[u8], line: &mut Vec<u8>) {
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            line.push(byte);
+        } else if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            in_string = byte == b'"';
+            line.push(byte);
+        }
     }
 }

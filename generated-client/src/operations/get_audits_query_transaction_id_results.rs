@@ -179,7 +179,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         crate::runtime::paginate::items(
             "getAuditsQueryTransactionIdResults",
             self,
-            Self::next_page,
+            Self::next_page::<crate::models::AuditLogMessage>,
         )
     }
 
@@ -196,31 +196,65 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         crate::runtime::paginate::pages(
             "getAuditsQueryTransactionIdResults",
             self,
-            Self::next_page,
+            Self::next_page::<crate::models::AuditLogMessage>,
+        )
+    }
+
+    /// The pages as `into_pages` gives them, each item decoded as `T` instead of `AuditLogMessage`: `Box<serde_json::value::RawValue>` keeps each as the JSON the server sent (serde_json's `raw_value` feature), `serde_json::Value` as a tree of values, and a type of your own decodes only the members it names.
+    #[inline]
+    pub fn into_pages_as<T>(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>,
+    > + ::std::marker::Send + 'a
+    where
+        T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
+    {
+        crate::runtime::paginate::pages(
+            "getAuditsQueryTransactionIdResults",
+            self,
+            Self::next_page::<T>,
         )
     }
 
     #[inline]
-    async fn next_page(
+    async fn next_page<T: ::serde::de::DeserializeOwned>(
         self,
     ) -> ::std::result::Result<
-        crate::runtime::paginate::Fetched<crate::models::AuditLogMessage, Self>,
+        crate::runtime::paginate::Fetched<T, Self>,
         crate::Error,
     > {
-        let page = match self.clone().send().await? {
-            GetAuditsQueryTransactionIdResultsOutput::Ok(page) => page,
-            _ => {
-                return ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
-                    operation: "getAuditsQueryTransactionIdResults",
-                    message: ::std::string::String::from(
-                        "the answer is not a page of results; call the operation itself to handle it",
-                    ),
-                });
-            }
-        };
-        let next = crate::runtime::paginate::next_cursor(page.cursor);
+        let page = self
+            .client
+            .call(
+                self.build_request(),
+                self.timeout,
+                |response| match response.status() {
+                    200 => {
+                        response
+                            .decode_seed(
+                                crate::runtime::paginate::PageSeed::<
+                                    T,
+                                    ::std::string::String,
+                                >::new("entities", "cursor"),
+                            )
+                    }
+                    302 => {
+                        ::std::result::Result::Err(crate::runtime::Error::UnexpectedResponse {
+                            operation: "getAuditsQueryTransactionIdResults",
+                            message: ::std::string::String::from(
+                                "the answer is not a page of results; call the operation itself to handle it",
+                            ),
+                        })
+                    }
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+            .await?
+            .into_inner();
+        let next = crate::runtime::paginate::next_cursor(page.next);
         ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
-            items: page.entities.unwrap_or_default(),
+            items: page.items,
             next: next
                 .map(|cursor| (
                     crate::runtime::PageKey::Cursor(cursor.clone()),

@@ -121,7 +121,11 @@ impl<'a> PostAuditsQueryRealtime<'a> {
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<crate::models::AuditLogMessage, crate::Error>,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::items("postAuditsQueryRealtime", self, Self::next_page)
+        crate::runtime::paginate::items(
+            "postAuditsQueryRealtime",
+            self,
+            Self::next_page::<crate::models::AuditLogMessage>,
+        )
     }
 
     /// The items page by page, for callers that work in batches. Each page says where the next one starts: a `PageKey::Number` for the body's `page_number`, to resume there later.
@@ -134,30 +138,67 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
-        crate::runtime::paginate::pages("postAuditsQueryRealtime", self, Self::next_page)
+        crate::runtime::paginate::pages(
+            "postAuditsQueryRealtime",
+            self,
+            Self::next_page::<crate::models::AuditLogMessage>,
+        )
+    }
+
+    /// The pages as `into_pages` gives them, each item decoded as `T` instead of `AuditLogMessage`: `Box<serde_json::value::RawValue>` keeps each as the JSON the server sent (serde_json's `raw_value` feature), `serde_json::Value` as a tree of values, and a type of your own decodes only the members it names.
+    #[inline]
+    pub fn into_pages_as<T>(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>,
+    > + ::std::marker::Send + 'a
+    where
+        T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
+    {
+        crate::runtime::paginate::pages(
+            "postAuditsQueryRealtime",
+            self,
+            Self::next_page::<T>,
+        )
     }
 
     #[inline]
-    async fn next_page(
+    async fn next_page<T: ::serde::de::DeserializeOwned>(
         self,
     ) -> ::std::result::Result<
-        crate::runtime::paginate::Fetched<crate::models::AuditLogMessage, Self>,
+        crate::runtime::paginate::Fetched<T, Self>,
         crate::Error,
     > {
         let current = self.body.page_number.unwrap_or(1);
         let mut request = self;
         request.body.page_number = ::std::option::Option::Some(current);
-        let page = request.clone().send().await?;
-        let items: ::std::vec::Vec<crate::models::AuditLogMessage> = page
-            .entities
-            .unwrap_or_default();
+        let page = request
+            .client
+            .call(
+                request.build_request(),
+                request.timeout,
+                |response| match response.status() {
+                    200 => {
+                        response
+                            .decode_seed(
+                                crate::runtime::paginate::PageSeed::<
+                                    T,
+                                    i32,
+                                >::new("entities", "pageCount"),
+                            )
+                    }
+                    _ => ::std::result::Result::Err(response.into_error()),
+                },
+            )
+            .await?
+            .into_inner();
         let next = crate::runtime::paginate::next_page_number(
             current,
-            page.page_count,
-            items.len(),
+            page.next,
+            page.items.len(),
         );
         ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
-            items,
+            items: page.items,
             next: next
                 .map(|number| {
                     request.body.page_number = ::std::option::Option::Some(number);

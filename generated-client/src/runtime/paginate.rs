@@ -5,11 +5,15 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
+use serde::Deserializer;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
 use super::error::Error;
+use super::response::OwnedSeed;
 
 /// One page of a paginated operation, as `into_pages` gives it: its items, and where the next page starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,5 +127,132 @@ pub(crate) fn next_page_number(current: i32, page_count: Option<i32>, items_on_p
         _ if items_on_page == 0 => None,
         Some(count) if current >= count => None,
         _ => current.checked_add(1),
+    }
+}
+
+/// What paging reads of a page: its items and the member that names the next page (a cursor, or the page
+/// count).
+#[derive(Debug)]
+pub(crate) struct PageParts<T, N> {
+    /// The items; empty when the page has none.
+    pub(crate) items: Vec<T>,
+    /// The member that names the next page, when present and not null.
+    pub(crate) next: Option<N>,
+}
+
+/// Decodes the [`PageParts`] of a page in one pass: the items as `T` (the operation's item type, or the
+/// caller's), the next-page member as `N`, every other member checked as JSON and skipped. The items
+/// member may be absent or null (no items) unless the seed is made [`PageSeed::required`].
+pub(crate) struct PageSeed<T, N> {
+    /// The wire names of the items and of the next-page member.
+    items: &'static str,
+    next: &'static str,
+    /// Whether a page without its items is an error, as a required, non-nullable member is.
+    items_required: bool,
+    marker: PhantomData<fn() -> (T, N)>,
+}
+
+impl<T, N> Clone for PageSeed<T, N> {
+    fn clone(&self) -> Self {
+        Self { items: self.items, next: self.next, items_required: self.items_required, marker: PhantomData }
+    }
+}
+
+impl<T, N> PageSeed<T, N> {
+    /// A page whose items member, `items`, may be absent or null; `next` names the next page.
+    pub(crate) fn new(items: &'static str, next: &'static str) -> Self {
+        Self { items, next, items_required: false, marker: PhantomData }
+    }
+
+    /// A page that must have its items member, `items`, and not null; `next` names the next page.
+    pub(crate) fn required(items: &'static str, next: &'static str) -> Self {
+        Self { items, next, items_required: true, marker: PhantomData }
+    }
+}
+
+impl<T: DeserializeOwned, N: DeserializeOwned> OwnedSeed for PageSeed<T, N> {
+    type Value = PageParts<T, N>;
+
+    fn decode<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned, N: DeserializeOwned> Visitor<'de> for PageSeed<T, N> {
+    type Value = PageParts<T, N>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a page with its items in `{}`", self.items)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut items, mut next, mut seen_next) = (None, None, false);
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.items {
+                if items.is_some() {
+                    return Err(de::Error::duplicate_field(self.items));
+                }
+                items = Some(if self.items_required {
+                    map.next_value::<Vec<T>>()?
+                } else {
+                    map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()
+                });
+            } else if key == self.next {
+                if seen_next {
+                    return Err(de::Error::duplicate_field(self.next));
+                }
+                seen_next = true;
+                next = map.next_value::<Option<N>>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        match items {
+            Some(items) => Ok(PageParts { items, next }),
+            None if self.items_required => Err(de::Error::missing_field(self.items)),
+            None => Ok(PageParts { items: Vec::new(), next }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<T: DeserializeOwned>(seed: PageSeed<T, String>, page: &str) -> Result<PageParts<T, String>, String> {
+        seed.decode(&mut serde_json::Deserializer::from_str(page)).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn a_page_gives_its_items_and_next_and_skips_the_rest() {
+        let page = r#"{"total":2,"items":[1,2],"extra":{"a":[true]},"next":"c1"}"#;
+        let parts = parts::<u8>(PageSeed::new("items", "next"), page).unwrap();
+        assert_eq!((parts.items, parts.next), (vec![1, 2], Some("c1".to_owned())));
+    }
+
+    #[test]
+    fn absent_or_null_members_are_no_items_and_no_next_page() {
+        for page in [r#"{}"#, r#"{"items":null,"next":null}"#] {
+            let parts = parts::<u8>(PageSeed::new("items", "next"), page).unwrap();
+            assert_eq!((parts.items, parts.next), (vec![], None), "{page}");
+        }
+    }
+
+    #[test]
+    fn required_items_must_be_there_and_not_null() {
+        let missing = parts::<u8>(PageSeed::required("items", "next"), r#"{"next":"c1"}"#).unwrap_err();
+        assert!(missing.starts_with("missing field `items`"), "{missing}");
+        let null = parts::<u8>(PageSeed::required("items", "next"), r#"{"items":null}"#).unwrap_err();
+        assert!(null.starts_with("invalid type: null, expected a sequence"), "{null}");
+    }
+
+    #[test]
+    fn a_member_twice_or_a_page_that_is_not_an_object_is_an_error() {
+        let twice = parts::<u8>(PageSeed::new("items", "next"), r#"{"items":[1],"items":[2]}"#).unwrap_err();
+        assert!(twice.starts_with("duplicate field `items`"), "{twice}");
+        let twice = parts::<u8>(PageSeed::new("items", "next"), r#"{"next":"a","next":"b"}"#).unwrap_err();
+        assert!(twice.starts_with("duplicate field `next`"), "{twice}");
+        let list = parts::<u8>(PageSeed::new("items", "next"), r#"[1,2]"#).unwrap_err();
+        assert!(list.starts_with("invalid type: sequence, expected a page with its items in `items`"), "{list}");
     }
 }
