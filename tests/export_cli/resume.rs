@@ -153,6 +153,9 @@ async fn run_and_kill(
             assert_eq!(file_len(output), at, "the output holds exactly what was written before the kill");
         }
         Point::Waiting(cursor) => {
+            // Mounted only now: an earlier run, fetching ahead of what it wrote, may have asked for this
+            // page already, and must not have used up the hold-back.
+            hold_back_once(server, cursor).await;
             let child = spawn_until_held_back(server, args, cursor, checkpoint, stderr).await;
             kill(child);
             assert_eq!(file_len(output), checkpoint_json(checkpoint)["bytes"], "between pages, all is recorded");
@@ -169,6 +172,7 @@ async fn spawn_until_held_back(
     checkpoint: &Path,
     stderr: &Path,
 ) -> Child {
+    let asked_before = requests_for(server, cursor).await;
     let mut child = spawn(args, None, stderr);
     let next = json!({"cursor": format!("cursor-{cursor}")});
     wait_until(&mut child, stderr, "the held-back page", || {
@@ -178,22 +182,20 @@ async fn spawn_until_held_back(
             .is_some_and(|checkpoint| checkpoint["next"] == next)
     });
     // The checkpoint is written before the next page is asked for: return only once it is.
-    wait_for_request(server, cursor, 1, &mut child, stderr).await;
+    wait_for_request(server, cursor, asked_before + 1, &mut child, stderr).await;
     child
 }
 
-/// Waits until the server has received `count` requests for the page after `cursor-N` since the hold
-/// back was mounted (the clean export's own is not counted: it came before).
-async fn wait_for_request(server: &MockServer, cursor: usize, count: usize, child: &mut Child, stderr: &Path) {
+/// How many requests for the page after `cursor-N` the server has received.
+async fn requests_for(server: &MockServer, cursor: usize) -> usize {
     let wanted = format!("cursor=cursor-{cursor}");
+    requests(server).await.iter().filter(|r| r.url.query().is_some_and(|q| q.contains(&wanted))).count()
+}
+
+/// Waits until the server has received `count` requests in all for the page after `cursor-N`.
+async fn wait_for_request(server: &MockServer, cursor: usize, count: usize, child: &mut Child, stderr: &Path) {
     let started = Instant::now();
-    loop {
-        let asked =
-            requests(server).await.iter().filter(|r| r.url.query().is_some_and(|q| q.contains(&wanted))).count();
-        // One for the clean export, then `count` more.
-        if asked > count {
-            return;
-        }
+    while requests_for(server, cursor).await < count {
         if let Some(status) = child.try_wait().expect("the child can be waited for") {
             panic!(
                 "the export ended ({status}) before asking for the page after cursor-{cursor}; stderr:\n{}",
@@ -231,8 +233,6 @@ async fn an_export_killed_at_ten_points_and_resumed_each_time_equals_a_clean_one
     // Line `n` (0-based) of page `p` starts at lines[p * 4 + n].
     let lines = line_starts(&clean);
     let mid = |line: usize| (lines[line] + lines[line + 1]) / 2;
-    hold_back_once(&server, 2).await;
-    hold_back_once(&server, 4).await;
     let points = [
         Point::Byte(mid(1)),        // mid-line, in the first page, before any checkpointed page
         Point::Byte(lines[4]),      // between pages: page 1 recorded, page 2 fetched, nothing written

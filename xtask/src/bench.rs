@@ -2,7 +2,7 @@
 //!
 //! A local server ([`crate::page_server`], 127.0.0.1) answers an async audit query at once and serves its results by cursor, 500
 //! realistic entries a page, each page encoded once beforehand, so the figures are the client's. For each
-//! entry count, three ways to read every entry are timed in child processes (so the server's work and
+//! entry count, these ways to read every entry are timed in child processes (so the server's work and
 //! memory are not counted), in one run:
 //! - a plain fetch of the same pages with reqwest, bytes only: how fast the pages can arrive at all;
 //! - the same pages split into their entries as raw JSON, nothing decoded, each written as a line: the
@@ -13,6 +13,11 @@
 //! - the `audit_export` example itself, from submitting the query to the last line on its stdout, as it
 //!   is (each entry decoded and encoded again) and with `--raw` (each entry written as the server sent
 //!   it), and as it is into a file with a checkpoint after every page.
+//!
+//! Each way runs several times (`--runs`, 3 by default) and the fastest run is reported: the machine's
+//! other work only ever slows a run down. Beside each time are the CPU seconds (user and system) of the
+//! process that read the entries and of this one meanwhile (the server, and for the tool's rows the
+//! counting of its lines): on a machine of N cores no way can take less wall time than its CPU time over N.
 //!
 //! Compare entries per second with the plain fetch's, and peak memory between the largest and smallest count.
 
@@ -54,65 +59,56 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(result) = crate::in_release("bench-export", args) {
         return result;
     }
-    let counts = parse_counts(args)?;
+    let options = Options::parse(args)?;
     let exe = std::env::current_exe().map_err(|err| format!("error: {err}"))?;
     let tool = build_export_tool()?;
-    println!("| entries | way | seconds | entries/s | ratio to the plain fetch | peak memory (KiB) |");
-    println!("| ---: | --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "the fastest of {} runs of each way; CPU seconds are user plus system time, of the reader (the child or the tool) and of the server (this process, which also counts the tool's lines)\n",
+        options.runs
+    );
+    println!(
+        "| entries | way | seconds | entries/s | ratio to the plain fetch | CPU s, reader | CPU s, server | peak memory (KiB) |"
+    );
+    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut peaks = Vec::new();
-    for count in &counts {
-        let server = PageServer::start(*count).map_err(|err| format!("error: cannot start the server: {err}"))?;
+    for &count in &options.counts {
+        let server = PageServer::start(count).map_err(|err| format!("error: cannot start the server: {err}"))?;
         let uri = server.uri();
-        // A first pass of each fills the server's page cache; the figures come from the second.
-        run_child(&exe, uri, *count, Way::Fetch)?;
-        let fetch = run_child(&exe, uri, *count, Way::Fetch)?;
-        let split = run_child(&exe, uri, *count, Way::Split)?;
-        let stream = run_child(&exe, uri, *count, Way::Stream)?;
-        let raw_pages = run_child(&exe, uri, *count, Way::RawPages)?;
-        let tool_seconds = run_export_tool(&tool, uri, *count, &[])?;
-        let raw_seconds = run_export_tool(&tool, uri, *count, &["--raw"])?;
-        let checkpointed_seconds = run_checkpointed_export(&tool, uri, *count)?;
-        let rate = |seconds: f64| *count as f64 / seconds;
-        println!("| {count} | plain fetch, bytes only | {:.3} | {:.0} | 1.00 | {} |", fetch.0, rate(fetch.0), fetch.1);
-        println!(
-            "| {count} | pages split into raw entries, nothing decoded | {:.3} | {:.0} | {:.2} | {} |",
-            split.0,
-            rate(split.0),
-            fetch.0 / split.0,
-            split.1
-        );
-        println!(
-            "| {count} | client stream, each entry encoded | {:.3} | {:.0} | {:.2} | {} |",
-            stream.0,
-            rate(stream.0),
-            fetch.0 / stream.0,
-            stream.1
-        );
-        println!(
-            "| {count} | client pages of raw entries, each written as a line | {:.3} | {:.0} | {:.2} | {} |",
-            raw_pages.0,
-            rate(raw_pages.0),
-            fetch.0 / raw_pages.0,
-            raw_pages.1
-        );
-        println!(
-            "| {count} | `audit_export`, query to last line | {tool_seconds:.3} | {:.0} | {:.2} | |",
-            rate(tool_seconds),
-            fetch.0 / tool_seconds
-        );
-        println!(
-            "| {count} | `audit_export --raw`, query to last line | {raw_seconds:.3} | {:.0} | {:.2} | |",
-            rate(raw_seconds),
-            fetch.0 / raw_seconds
-        );
-        println!(
-            "| {count} | `audit_export --output --checkpoint`, a file and a checkpoint per page | {checkpointed_seconds:.3} | {:.0} | {:.2} | |",
-            rate(checkpointed_seconds),
-            fetch.0 / checkpointed_seconds
-        );
-        peaks.push(stream.1 as f64);
+        // A first pass fills the server's page cache and the tool's binary into memory.
+        run_child(&exe, uri, count, Way::Fetch)?;
+        run_export_tool(&tool, uri, count, &["--raw"])?;
+        let best = |measure: &dyn Fn() -> Result<(f64, Option<u64>), String>| best_of(options.runs, measure);
+        let fetch = best(&|| run_child(&exe, uri, count, Way::Fetch))?;
+        let rows = [
+            ("plain fetch, bytes only", fetch),
+            ("pages split into raw entries, nothing decoded", best(&|| run_child(&exe, uri, count, Way::Split))?),
+            ("client stream, each entry encoded", best(&|| run_child(&exe, uri, count, Way::Stream))?),
+            (
+                "client pages of raw entries, each written as a line",
+                best(&|| run_child(&exe, uri, count, Way::RawPages))?,
+            ),
+            ("`audit_export`, query to last line", best(&|| run_export_tool(&tool, uri, count, &[]))?),
+            ("`audit_export --raw`, query to last line", best(&|| run_export_tool(&tool, uri, count, &["--raw"]))?),
+            (
+                "`audit_export --output --checkpoint`, a file and a checkpoint per page",
+                best(&|| run_checkpointed_export(&tool, uri, count))?,
+            ),
+        ];
+        for (way, run) in rows {
+            let peak = run.peak_kib.map_or_else(String::new, |kib| kib.to_string());
+            println!(
+                "| {count} | {way} | {:.3} | {:.0} | {:.2} | {:.2} | {:.2} | {peak} |",
+                run.seconds,
+                count as f64 / run.seconds,
+                fetch.seconds / run.seconds,
+                run.reader_cpu,
+                run.server_cpu,
+            );
+        }
+        peaks.push(rows[2].1.peak_kib.unwrap_or(0) as f64);
     }
     if let (Some(first), Some(last)) = (peaks.first(), peaks.last()) {
+        let counts = &options.counts;
         println!(
             "\nclient stream, peak memory ratio, {} entries vs {}: {:.2}",
             counts[counts.len() - 1],
@@ -123,8 +119,113 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// What `bench-export` is asked for.
+struct Options {
+    counts: Vec<usize>,
+    /// Runs of each way, of which the fastest is reported: the machine's other work only ever slows a run.
+    runs: usize,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        const USAGE: &str = "usage: cargo xtask bench-export [--entries 10000,100000] [--runs 3]";
+        let mut options = Self { counts: vec![10_000, 100_000], runs: 3 };
+        let mut args = args.iter();
+        while let Some(flag) = args.next() {
+            let value = args.next().ok_or_else(|| USAGE.to_owned())?;
+            match flag.as_str() {
+                "--entries" => {
+                    options.counts = value
+                        .split(',')
+                        .map(|n| n.trim().parse().map_err(|_| format!("error: bad entry count {n:?}")))
+                        .collect::<Result<_, _>>()?;
+                }
+                "--runs" => {
+                    options.runs = value
+                        .parse()
+                        .ok()
+                        .filter(|runs| *runs > 0)
+                        .ok_or_else(|| format!("error: bad run count {value:?}"))?;
+                }
+                _ => return Err(USAGE.to_owned()),
+            }
+        }
+        if options.counts.is_empty() {
+            return Err(USAGE.to_owned());
+        }
+        Ok(options)
+    }
+}
+
+/// One timed run of a way.
+#[derive(Clone, Copy)]
+struct Run {
+    seconds: f64,
+    /// User and system CPU seconds of the process that read the entries.
+    reader_cpu: f64,
+    /// User and system CPU seconds of this process meanwhile: the server's, and the tool's lines counted.
+    server_cpu: f64,
+    /// The peak resident memory that a child reports.
+    peak_kib: Option<u64>,
+}
+
+/// The fastest of `runs` runs of `measure`, which gives seconds and perhaps peak memory, with the CPU time
+/// it took.
+fn best_of(runs: usize, measure: &dyn Fn() -> Result<(f64, Option<u64>), String>) -> Result<Run, String> {
+    let mut best: Option<Run> = None;
+    for _ in 0..runs {
+        let before = CpuTicks::now()?;
+        let (seconds, peak_kib) = measure()?;
+        let after = CpuTicks::now()?;
+        let run = Run {
+            seconds,
+            reader_cpu: after.seconds_of_children_since(&before),
+            server_cpu: after.seconds_of_self_since(&before),
+            peak_kib,
+        };
+        if best.is_none_or(|best| run.seconds < best.seconds) {
+            best = Some(run);
+        }
+    }
+    best.ok_or_else(|| "error: no run".to_owned())
+}
+
+/// This process's CPU time and that of its children waited for, in clock ticks, from `/proc/self/stat`.
+struct CpuTicks {
+    own: u64,
+    children: u64,
+}
+
+impl CpuTicks {
+    /// Clock ticks per second in `/proc`, fixed on Linux.
+    const PER_SECOND: f64 = 100.0;
+
+    fn now() -> Result<Self, String> {
+        let stat = std::fs::read_to_string("/proc/self/stat")
+            .map_err(|err| format!("error: bench-export reads CPU time from /proc/self/stat: {err}"))?;
+        // The fields after the command name, which is in parentheses and may hold spaces; the first is the
+        // third field of the line. utime, stime, cutime and cstime are fields 14 to 17.
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<u64> = after_name.split_whitespace().skip(11).take(4).filter_map(|n| n.parse().ok()).collect();
+        match fields[..] {
+            [user, system, children_user, children_system] => {
+                Ok(Self { own: user + system, children: children_user + children_system })
+            }
+            _ => Err(format!("error: unexpected /proc/self/stat: {stat:?}")),
+        }
+    }
+
+    fn seconds_of_self_since(&self, before: &Self) -> f64 {
+        self.own.saturating_sub(before.own) as f64 / Self::PER_SECOND
+    }
+
+    fn seconds_of_children_since(&self, before: &Self) -> f64 {
+        self.children.saturating_sub(before.children) as f64 / Self::PER_SECOND
+    }
+}
+
 /// Runs the child that reads `count` entries `way`; its seconds and peak memory in KiB.
-fn run_child(exe: &Path, base_url: &str, count: usize, way: Way) -> Result<(f64, u64), String> {
+fn run_child(exe: &Path, base_url: &str, count: usize, way: Way) -> Result<(f64, Option<u64>), String> {
     let output = Command::new(exe)
         .args(["bench-export-child", base_url, &count.to_string(), way.arg()])
         .output()
@@ -135,7 +236,7 @@ fn run_child(exe: &Path, base_url: &str, count: usize, way: Way) -> Result<(f64,
     let report = String::from_utf8_lossy(&output.stdout).into_owned();
     match report.split_whitespace().collect::<Vec<_>>()[..] {
         [seconds, peak] => match (seconds.parse(), peak.parse()) {
-            (Ok(seconds), Ok(peak)) => Ok((seconds, peak)),
+            (Ok(seconds), Ok(peak)) => Ok((seconds, Some(peak))),
             _ => Err(format!("error: unexpected child report {report:?}")),
         },
         _ => Err(format!("error: unexpected child report {report:?}")),
@@ -169,7 +270,7 @@ fn export_tool(tool: &Path, base_url: &str) -> Command {
 }
 
 /// Runs `audit_export` into a file with a checkpoint after every page; its seconds. Every line is counted.
-fn run_checkpointed_export(tool: &Path, base_url: &str, count: usize) -> Result<f64, String> {
+fn run_checkpointed_export(tool: &Path, base_url: &str, count: usize) -> Result<(f64, Option<u64>), String> {
     let dir = crate::workspace_root().join("target/bench-export");
     std::fs::create_dir_all(&dir).map_err(|err| format!("error: cannot create {}: {err}", dir.display()))?;
     let (output, checkpoint) = (dir.join("export.jsonl"), dir.join("export.checkpoint"));
@@ -191,12 +292,12 @@ fn run_checkpointed_export(tool: &Path, base_url: &str, count: usize) -> Result<
     if lines != count {
         return Err(format!("error: audit_export wrote {lines} lines, expected {count}"));
     }
-    Ok(seconds)
+    Ok((seconds, None))
 }
 
 /// Runs `audit_export` with `extra` flags against the server until its last line; its seconds. Every line is
 /// counted.
-fn run_export_tool(tool: &Path, base_url: &str, count: usize, extra: &[&str]) -> Result<f64, String> {
+fn run_export_tool(tool: &Path, base_url: &str, count: usize, extra: &[&str]) -> Result<(f64, Option<u64>), String> {
     let started = Instant::now();
     let mut child = export_tool(tool, base_url)
         .args(extra)
@@ -224,17 +325,7 @@ fn run_export_tool(tool: &Path, base_url: &str, count: usize, extra: &[&str]) ->
     if lines != count {
         return Err(format!("error: audit_export wrote {lines} lines, expected {count}"));
     }
-    Ok(seconds)
-}
-
-fn parse_counts(args: &[String]) -> Result<Vec<usize>, String> {
-    match args {
-        [] => Ok(vec![10_000, 100_000]),
-        [flag, list] if flag == "--entries" => {
-            list.split(',').map(|n| n.trim().parse().map_err(|_| format!("error: bad entry count {n:?}"))).collect()
-        }
-        _ => Err("usage: cargo xtask bench-export [--entries 10000,100000]".to_owned()),
-    }
+    Ok((seconds, None))
 }
 
 /// The child: reads `count` entries from `base_url` the way named, and prints `seconds peak_kib`.
@@ -412,4 +503,34 @@ fn entry(index: usize) -> serde_json::Value {
         entry["user"]["divisionId"] = serde_json::json!("d-7");
     }
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Options;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        Options::parse(&args.iter().map(|arg| (*arg).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn options_default_to_two_counts_and_three_runs() {
+        let options = parse(&[]).expect("no arguments are fine");
+        assert_eq!((options.counts, options.runs), (vec![10_000, 100_000], 3));
+    }
+
+    #[test]
+    fn options_take_counts_and_runs() {
+        let options = parse(&["--runs", "5", "--entries", "500, 2000"]).expect("both flags are fine");
+        assert_eq!((options.counts, options.runs), (vec![500, 2000], 5));
+    }
+
+    #[test]
+    fn bad_options_are_refused_with_what_is_wrong() {
+        assert_eq!(parse(&["--runs", "0"]).err().as_deref(), Some("error: bad run count \"0\""));
+        assert_eq!(parse(&["--entries", "10,x"]).err().as_deref(), Some("error: bad entry count \"x\""));
+        let usage = parse(&["--runs"]).err().expect("a flag without its value is refused");
+        assert!(usage.starts_with("usage: cargo xtask bench-export"), "{usage}");
+        assert!(parse(&["--fast", "1"]).is_err(), "an unknown flag is refused");
+    }
 }

@@ -5,7 +5,8 @@
 //! types, the same runtime and the same decode path, but structs drop the members they do not declare,
 //! as closed types do. A small program (`bench_decode/probe.rs`) that depends on both crates is built in
 //! release mode and does the measuring, all variants interleaved in one run, so that the ratios hold on a
-//! noisy machine even when the absolute figures move.
+//! noisy machine even when the absolute figures move. Ratios are given two ways: between the fastest
+//! rounds of each variant, and as the median over rounds of each round's own ratio.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -35,7 +35,7 @@ usage:
   cargo xtask bench-codegen [--quick]          generation time and memory (audit spec, platform), the
                                                generated audit crate's build time beside progenitor's,
                                                and `cargo check` of the platform crate, in release mode
-  cargo xtask bench-export [--entries 10000,100000]
+  cargo xtask bench-export [--entries 10000,100000] [--runs 3]
                                                export through the results stream from a local server:
                                                entries per second and peak memory, in release mode
   cargo xtask bench-decode [--quick]           a results page decoded and encoded through the client, beside

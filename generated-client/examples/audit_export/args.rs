@@ -46,7 +46,7 @@ Output:
                               cut back to the last recorded entry; the checkpoint goes on being updated
   --raw                       write each entry as the server sent it: its members in its order, unknown
                               ones too, its numbers and timestamps as written; checked as JSON, not
-                              against the API description. About twice as fast
+                              against the API description. 2 to 3 times as fast
 
 Where:
   --region <NAME>             the region, e.g. us-east-1, eu-west-1, ap-southeast-2 (default us-east-1;

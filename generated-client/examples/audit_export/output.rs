@@ -33,14 +33,14 @@ pub struct Output {
 }
 
 enum Sink {
-    Stdout(BufWriter<io::StdoutLock<'static>>),
+    Stdout(BufWriter<io::Stdout>),
     File(BufWriter<File>),
 }
 
 impl Output {
     /// Stdout.
     pub fn stdout() -> Self {
-        Self::new(Sink::Stdout(BufWriter::with_capacity(BUFFER, io::stdout().lock())), 0, 0)
+        Self::new(Sink::Stdout(BufWriter::with_capacity(BUFFER, io::stdout())), 0, 0)
     }
 
     /// The file at `path`, created or emptied.

@@ -1,5 +1,5 @@
-//! SIGINT and SIGTERM: asked to stop, the export finishes the page it is writing, records its checkpoint
-//! and exits 130, instead of dying mid-line.
+//! SIGINT and SIGTERM: asked to stop, the export fetches no further page, writes the pages it has fetched,
+//! records its checkpoint and exits 130, instead of dying mid-line.
 
 use super::Failure;
 

@@ -54,25 +54,38 @@ fn main() {
     let mb = (body.len() * BATCH) as f64 / 1e6;
     // The fastest round: on a shared machine, noise only ever adds time.
     let rate = |times: &Vec<Duration>| mb / fastest(times).as_secs_f64();
-    let decode: Vec<f64> = decode.iter().map(rate).collect();
+    let decode_times = decode;
+    let decode: Vec<f64> = decode_times.iter().map(rate).collect();
     let encode: Vec<f64> = encode.iter().map(rate).collect();
     println!(
         "One page of {} entries, {} bytes; fastest of {rounds} rounds of {BATCH} pages each.\n",
         entries(&body),
         body.len()
     );
-    println!("| into | decode MB/s | decode, ratio to closed | encode MB/s | encode, ratio to closed |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| into | decode MB/s | decode, ratio to closed | decode, median round's ratio | encode MB/s | encode, ratio to closed |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let labels = ["`serde_json::Value`", "our types, client decode path", "closed baseline, same path"];
     for (index, label) in labels.iter().enumerate() {
         println!(
-            "| {label} | {:.0} | {:.2} | {:.0} | {:.2} |",
+            "| {label} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} |",
             decode[index],
             decode[index] / decode[2],
+            median_ratio(&decode_times[index], &decode_times[2]),
             encode[index],
             encode[index] / encode[2]
         );
     }
+}
+
+/// The median over rounds of the speed of `times` as a ratio to that of `baseline` in the same round: less
+/// moved by a slow stretch of the machine than the fastest rounds, which may come from different stretches.
+fn median_ratio(times: &[Duration], baseline: &[Duration]) -> f64 {
+    let mut ratios: Vec<f64> =
+        times.iter().zip(baseline).map(|(time, base)| base.as_secs_f64() / time.as_secs_f64()).collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Times decoding `BATCH` fresh copies of `body`.
