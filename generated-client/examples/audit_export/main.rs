@@ -604,12 +604,9 @@ async fn fetch_pages<T>(
             Some(PageKey::Number(number)) => Position::PageNumber(number),
             Some(other) => return Ended::Unrecordable(other),
         };
-        let sent = tokio::select! {
-            biased;
-            () = stop.requested() => return Ended::Interrupted,
-            sent = writer.send(Fetched { items: page.items, next }) => sent,
-        };
-        if sent.is_err() {
+        // Handed on even when a stop comes meanwhile, so that every page fetched is written: the writer
+        // takes it as soon as the page before is written, and the export waits for that page anyway.
+        if writer.send(Fetched { items: page.items, next }).await.is_err() {
             return Ended::WriterStopped;
         }
     }
