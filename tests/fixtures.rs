@@ -3,7 +3,8 @@
 //! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
 //! JSON, operations without an `operationId` or without a success response, and composition (`allOf`,
 //! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test,
-//! parameters that are objects, cookies, JSON text or delimited arrays, and text rustc refuses in source.
+//! parameters that are objects, cookies, JSON text or delimited arrays, text rustc refuses in source, and
+//! Swagger 2.0 documents (their sections and servers, body and form parameters, collection formats).
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -26,6 +27,9 @@ const OPERATIONS_WITHOUT_IDS: &str = "operations-without-ids.yaml";
 const COMPOSITION: &str = "composition.yaml";
 const PARAMETERS: &str = "parameters.yaml";
 const ODD_TEXT: &str = "odd-text.yaml";
+const SWAGGER_SECTIONS: &str = "swagger-sections.yaml";
+const SWAGGER_BODIES: &str = "swagger-bodies.yaml";
+const SWAGGER_PARAMETERS: &str = "swagger-parameters.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -40,6 +44,9 @@ const COMPILED: &[&str] = &[
     COMPOSITION,
     PARAMETERS,
     ODD_TEXT,
+    SWAGGER_SECTIONS,
+    SWAGGER_BODIES,
+    SWAGGER_PARAMETERS,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -130,6 +137,21 @@ fn parameters_files() {
 #[test]
 fn odd_text_files() {
     assert_snapshots(ODD_TEXT);
+}
+
+#[test]
+fn swagger_sections_files() {
+    assert_snapshots(SWAGGER_SECTIONS);
+}
+
+#[test]
+fn swagger_bodies_files() {
+    assert_snapshots(SWAGGER_BODIES);
+}
+
+#[test]
+fn swagger_parameters_files() {
+    assert_snapshots(SWAGGER_PARAMETERS);
 }
 
 #[test]

@@ -28,6 +28,11 @@ impl Pointer {
     pub fn as_json_pointer(&self) -> &str {
         &self.0
     }
+
+    /// The pointer whose escaped form (as [`Pointer::as_json_pointer`] gives it) is `escaped`.
+    pub(crate) fn from_json_pointer(escaped: impl Into<String>) -> Self {
+        Self(escaped.into())
+    }
 }
 
 impl fmt::Display for Pointer {

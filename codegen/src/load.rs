@@ -1,5 +1,6 @@
 //! Load: the spec file as text, then as `openapiv3::OpenAPI` and as a raw JSON value for pointer look-ups.
-//! A 3.1 document is first converted to 3.0 ([`downconvert`]), as `openapiv3` models 3.0 only.
+//! A 3.1 document is first converted to 3.0 ([`downconvert`]), and a 2.0 (Swagger) one too ([`swagger`]), as
+//! `openapiv3` models 3.0 only.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,9 @@ mod downconvert;
 /// The operations the settings select, cut out before the document is typed.
 #[path = "select.rs"]
 mod select;
+/// OpenAPI 2.0 to 3.0.
+#[path = "swagger/mod.rs"]
+mod swagger;
 
 /// A parsed spec document.
 #[derive(Debug)]
@@ -26,9 +30,43 @@ pub struct Document {
     pub raw: serde_json::Value,
     /// What loading noticed but did not refuse (a selected tag that no operation has, say).
     pub warnings: Vec<Diagnostic>,
+    /// What loading refused but could read past (a construct a 2.0 document has and 3.0 cannot say), to be
+    /// reported with whatever else the document holds.
+    pub errors: Vec<Diagnostic>,
+    /// For a converted 2.0 document, where its parts came from.
+    origins: Option<swagger::Origins>,
 }
 
 impl Document {
+    /// `diagnostics` pointing into the file as the user wrote it: a 2.0 document is read as its 3.0 form,
+    /// and what is said about a part that moved is said at the place it came from.
+    pub fn relocate(&self, diagnostics: Diagnostics) -> Diagnostics {
+        Diagnostics(diagnostics.0.into_iter().map(|diagnostic| self.relocate_one(diagnostic)).collect())
+    }
+
+    /// One diagnostic, as [`Document::relocate`] gives it.
+    pub fn relocate_one(&self, diagnostic: Diagnostic) -> Diagnostic {
+        match &self.origins {
+            Some(origins) if diagnostic.file == self.path => origins.relocate(diagnostic),
+            _ => diagnostic,
+        }
+    }
+
+    /// `result` with the errors loading read past: an error then, holding them and those of `result` (less
+    /// the ones at or around the place of one of them, which only repeat it).
+    pub fn with_errors<T>(&self, result: Result<T, Diagnostics>) -> Result<T, Diagnostics> {
+        if self.errors.is_empty() {
+            return result;
+        }
+        let mut all = self.errors.clone();
+        if let Err(Diagnostics(later)) = result {
+            all.extend(later.into_iter().filter(|diagnostic| !repeats(diagnostic, &self.errors)));
+        }
+        all.sort();
+        all.dedup();
+        Err(Diagnostics(all))
+    }
+
     /// The string at `pointer` in the raw document, if there is one.
     pub fn raw_str(&self, pointer: &Pointer) -> Option<&str> {
         self.raw.pointer(pointer.as_json_pointer()).and_then(serde_json::Value::as_str)
@@ -47,14 +85,45 @@ pub fn load(path: &Path, selection: &Selection) -> Result<Document, Diagnostics>
 pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document, Diagnostics> {
     let mut raw = untyped(path, text)?;
     check_version(path, &raw)?;
-    if downconvert::is_3_1(&raw) {
-        downconvert::downconvert(path, &mut raw)?;
+    let select = |raw: &mut serde_json::Value| {
+        select::apply(raw, selection)
+            .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))
+    };
+    let (raw, warnings, errors, origins) = if swagger::is_2_0(&raw) {
+        // The selection is cut out of the 2.0 document, so that only what is kept is converted.
+        let mut warnings = select(&mut raw)?;
+        let converted = swagger::upconvert(path, raw);
+        warnings.extend(converted.warnings);
+        (converted.raw, warnings, converted.errors, Some(converted.origins))
+    } else {
+        if downconvert::is_3_1(&raw) {
+            downconvert::downconvert(path, &mut raw)?;
+        }
+        remove_callbacks(&mut raw);
+        let warnings = select(&mut raw)?;
+        (raw, warnings, Vec::new(), None)
+    };
+    let mut doc = Document { path: path.to_path_buf(), api: OpenAPI::default(), raw, warnings, errors, origins };
+    // The errors loading read past wait for the model, which reports them with its own.
+    match typed(path, &doc.raw, &doc.raw) {
+        Ok(api) => doc.api = api,
+        Err(diagnostics) => return doc.with_errors(Err(doc.relocate(diagnostics))),
     }
-    remove_callbacks(&mut raw);
-    let warnings = select::apply(&mut raw, selection)
-        .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))?;
-    let api = typed(path, &raw, &raw)?;
-    Ok(Document { path: path.to_path_buf(), api, raw, warnings })
+    Ok(doc)
+}
+
+/// Whether `diagnostic` is at or around (above or below) the place of one of `earlier`, of the same file.
+fn repeats(diagnostic: &Diagnostic, earlier: &[Diagnostic]) -> bool {
+    let Location::Pointer(at) = &diagnostic.location else { return false };
+    let at = at.as_json_pointer();
+    let related = |a: &str, b: &str| a == b || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('/'));
+    earlier.iter().any(|earlier| match &earlier.location {
+        Location::Pointer(place) if earlier.file == diagnostic.file => {
+            let place = place.as_json_pointer();
+            related(place, at) || related(at, place)
+        }
+        _ => false,
+    })
 }
 
 /// The document as JSON. YAML is read straight into JSON values, which holds the least in memory; a
@@ -215,38 +284,25 @@ mod narrow {
     }
 }
 
-/// Accepts the versions this generator reads: 3.0.x, and 3.1.x by conversion.
+/// Accepts the versions this generator reads: 3.0.x, and 2.0 and 3.1.x by conversion.
 fn check_version(path: &Path, raw: &serde_json::Value) -> Result<(), Diagnostics> {
+    const EXPECTED: &str = "expected 3.0.x, 3.1.x or Swagger 2.0";
     let pointer = Pointer::root().join("openapi");
     match raw.get("openapi").and_then(serde_json::Value::as_str) {
         Some(version) if version.starts_with("3.0.") || version.starts_with("3.1.") => Ok(()),
-        Some(version) => Err(one(
-            path,
-            Location::Pointer(pointer),
-            format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
-        )),
+        Some(version) => {
+            Err(one(path, Location::Pointer(pointer), format!("unsupported OpenAPI version {version:?}: {EXPECTED}")))
+        }
+        None if swagger::is_2_0(raw) => Ok(()),
         None => match raw.get("swagger") {
-            Some(version) => Err(one(path, Location::Pointer(Pointer::root().join("swagger")), swagger(path, version))),
-            None => {
-                Err(one(path, Location::Pointer(pointer), "missing `openapi` version field: expected 3.0.x or 3.1.x"))
+            Some(version) => {
+                let version = version.as_str().map_or_else(|| version.to_string(), |v| format!("{v:?}"));
+                let message = format!("unsupported Swagger version {version}: {EXPECTED}");
+                Err(one(path, Location::Pointer(Pointer::root().join("swagger")), message))
             }
+            None => Err(one(path, Location::Pointer(pointer), format!("missing `openapi` version field: {EXPECTED}"))),
         },
     }
-}
-
-/// What to do with a Swagger document (OpenAPI 2.0, what Genesys Cloud itself serves): convert it, with
-/// the command that does so for this file.
-fn swagger(path: &Path, version: &serde_json::Value) -> String {
-    let version = version.as_str().map_or_else(|| version.to_string(), str::to_owned);
-    let stem = path.file_stem().map_or_else(|| "spec".into(), |stem| stem.to_string_lossy());
-    let converted = path.with_file_name(format!("{stem}.openapi.yaml"));
-    format!(
-        "a Swagger {version} document (OpenAPI 2.0): this generator reads OpenAPI 3.0.x and 3.1.x; convert it \
-         first, with the swagger2openapi npm tool (`npx swagger2openapi --yaml --outfile {} {}`) or the \
-         Swagger Editor (Edit > Convert to OpenAPI 3)",
-        converted.display(),
-        path.display()
-    )
 }
 
 fn one(path: &Path, location: Location, message: impl Into<String>) -> Diagnostics {
@@ -323,21 +379,19 @@ mod tests {
     fn other_versions_are_refused() {
         let err = parse(Path::new("s.json"), r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#, &Selection::default())
             .unwrap_err();
-        assert_eq!(err.to_string(), "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
-        let err = parse(Path::new("s.json"), r#"{"info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
-        assert_eq!(err.to_string(), "s.json#/openapi: missing `openapi` version field: expected 3.0.x or 3.1.x");
-    }
-
-    #[test]
-    fn swagger_2_0_is_refused_with_how_to_convert_it() {
-        let text = r#"{"swagger": "2.0", "info": {}, "paths": {}}"#;
-        let err = parse(Path::new("api/swagger.json"), text, &Selection::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "api/swagger.json#/swagger: a Swagger 2.0 document (OpenAPI 2.0): this generator reads OpenAPI 3.0.x \
-             and 3.1.x; convert it first, with the swagger2openapi npm tool \
-             (`npx swagger2openapi --yaml --outfile api/swagger.openapi.yaml api/swagger.json`) or the Swagger \
-             Editor (Edit > Convert to OpenAPI 3)"
+            "s.json#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x, 3.1.x or Swagger 2.0"
+        );
+        let err = parse(Path::new("s.json"), r#"{"info": {}, "paths": {}}"#, &Selection::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.json#/openapi: missing `openapi` version field: expected 3.0.x, 3.1.x or Swagger 2.0"
+        );
+        let err = parse(Path::new("s.json"), r#"{"swagger": "1.2", "paths": {}}"#, &Selection::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.json#/swagger: unsupported Swagger version \"1.2\": expected 3.0.x, 3.1.x or Swagger 2.0"
         );
     }
 

@@ -128,28 +128,89 @@ impl Seen {
     }
 }
 
+/// Where a document keeps what `$ref`s name: 3.0 under `components`, 2.0 at the top level.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// OpenAPI 3.x: `#/components/<kind>/<name>`.
+    Components,
+    /// Swagger 2.0: `#/definitions/<name>`, `#/parameters/<name>`, `#/responses/<name>`.
+    Swagger,
+}
+
+impl Layout {
+    fn of(raw: &Value) -> Self {
+        if raw.get("swagger").is_some() && raw.get("openapi").is_none() { Self::Swagger } else { Self::Components }
+    }
+
+    /// The kinds whose unreached entries are removed.
+    fn pruned(self) -> &'static [&'static str] {
+        match self {
+            Self::Components => &PRUNED,
+            Self::Swagger => &["definitions", "parameters", "responses"],
+        }
+    }
+
+    /// The object that holds the kinds, and the members of the document that are not it.
+    fn container(self, raw: &Value) -> Option<&Value> {
+        match self {
+            Self::Components => raw.get("components"),
+            Self::Swagger => Some(raw),
+        }
+    }
+
+    fn container_mut(self, raw: &mut Value) -> Option<&mut serde_json::Map<String, Value>> {
+        match self {
+            Self::Components => raw.get_mut("components").and_then(Value::as_object_mut),
+            Self::Swagger => raw.as_object_mut(),
+        }
+    }
+
+    /// The members of the document where references start from: all but the container (2.0: all but the
+    /// pruned kinds).
+    fn is_root_member(self, key: &str) -> bool {
+        match self {
+            Self::Components => key != "components",
+            Self::Swagger => !self.pruned().contains(&key),
+        }
+    }
+
+    /// The component (kind and name) that a local reference points into, such as `("schemas", "Pet")` for
+    /// `#/components/schemas/Pet/properties/name`.
+    fn component_of(self, target: &str) -> Option<(String, String)> {
+        let rest = match self {
+            Self::Components => target.strip_prefix("#/components/")?,
+            Self::Swagger => target.strip_prefix("#/")?,
+        };
+        let mut tokens = rest.split('/');
+        let (kind, name) = (tokens.next()?, tokens.next()?);
+        let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+        Some((unescape(kind), unescape(&percent_decode(name))))
+    }
+}
+
 /// Removes the components that nothing left in the document reaches through `$ref`s, following them
 /// through components to any depth.
 fn prune_components(raw: &mut Value) {
+    let layout = Layout::of(raw);
     let mut reached: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut queue = Vec::new();
     for (key, value) in raw.as_object().into_iter().flatten() {
-        if key != "components" {
-            collect_refs(value, &mut queue);
+        if layout.is_root_member(key) {
+            collect_refs(layout, value, &mut queue);
         }
     }
-    let components = raw.get("components");
+    let container = layout.container(raw);
     while let Some((kind, name)) = queue.pop() {
-        let Some(kind) = PRUNED.iter().copied().find(|pruned| *pruned == kind) else { continue };
+        let Some(kind) = layout.pruned().iter().copied().find(|pruned| *pruned == kind) else { continue };
         if reached.entry(kind).or_default().insert(name.clone()) {
-            if let Some(value) = components.and_then(|c| c.get(kind)).and_then(|entries| entries.get(&name)) {
-                collect_refs(value, &mut queue);
+            if let Some(value) = container.and_then(|c| c.get(kind)).and_then(|entries| entries.get(&name)) {
+                collect_refs(layout, value, &mut queue);
             }
         }
     }
-    let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) else { return };
-    for kind in PRUNED {
-        if let Some(entries) = components.get_mut(kind).and_then(Value::as_object_mut) {
+    let Some(container) = layout.container_mut(raw) else { return };
+    for kind in layout.pruned() {
+        if let Some(entries) = container.get_mut(*kind).and_then(Value::as_object_mut) {
             let keep = reached.get(kind);
             entries.retain(|name, _| keep.is_some_and(|keep| keep.contains(name)));
         }
@@ -158,37 +219,31 @@ fn prune_components(raw: &mut Value) {
 
 /// Every component that `value` refers to: by `$ref`, and by the values of a discriminator's `mapping`
 /// (a pointer, or a schema's bare name).
-fn collect_refs(value: &Value, found: &mut Vec<(String, String)>) {
+fn collect_refs(layout: Layout, value: &Value, found: &mut Vec<(String, String)>) {
     match value {
         Value::Object(object) => {
             for (key, inner) in object {
                 match (key.as_str(), inner) {
-                    ("$ref", Value::String(target)) => found.extend(component_of(target)),
+                    ("$ref", Value::String(target)) => found.extend(layout.component_of(target)),
                     ("mapping", Value::Object(mapping)) if object.contains_key("propertyName") => {
+                        let schemas = match layout {
+                            Layout::Components => "schemas",
+                            Layout::Swagger => "definitions",
+                        };
                         for target in mapping.values().filter_map(Value::as_str) {
-                            match component_of(target) {
+                            match layout.component_of(target) {
                                 Some(component) => found.push(component),
-                                None => found.push(("schemas".to_owned(), target.to_owned())),
+                                None => found.push((schemas.to_owned(), target.to_owned())),
                             }
                         }
                     }
-                    _ => collect_refs(inner, found),
+                    _ => collect_refs(layout, inner, found),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, found)),
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(layout, item, found)),
         _ => {}
     }
-}
-
-/// The component (kind and name) that a local reference points into, such as `("schemas", "Pet")` for
-/// `#/components/schemas/Pet/properties/name`.
-fn component_of(target: &str) -> Option<(String, String)> {
-    let rest = target.strip_prefix("#/components/")?;
-    let mut tokens = rest.split('/');
-    let (kind, name) = (tokens.next()?, tokens.next()?);
-    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
-    Some((unescape(kind), unescape(&percent_decode(name))))
 }
 
 /// A `$ref` is a URI fragment, so a name may be percent-encoded in it.
@@ -327,8 +382,14 @@ mod tests {
 
     #[test]
     fn references_are_unescaped() {
-        assert_eq!(component_of("#/components/schemas/a~1b"), Some(("schemas".into(), "a/b".into())));
-        assert_eq!(component_of("#/components/schemas/a%20b/properties"), Some(("schemas".into(), "a b".into())));
-        assert_eq!(component_of("other.yaml#/components/schemas/A"), None);
+        assert_eq!(
+            Layout::Components.component_of("#/components/schemas/a~1b"),
+            Some(("schemas".into(), "a/b".into()))
+        );
+        assert_eq!(
+            Layout::Components.component_of("#/components/schemas/a%20b/properties"),
+            Some(("schemas".into(), "a b".into()))
+        );
+        assert_eq!(Layout::Components.component_of("other.yaml#/components/schemas/A"), None);
     }
 }

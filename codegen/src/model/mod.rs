@@ -226,10 +226,16 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
         operations,
         error_body,
         regions: Vec::new(),
-        warnings: doc.warnings.iter().cloned().chain(sink.take_warnings()).collect(),
+        warnings: doc
+            .warnings
+            .iter()
+            .cloned()
+            .chain(sink.take_warnings().into_iter().map(|w| doc.relocate_one(w)))
+            .collect(),
         features: Vec::new(),
     };
-    let mut model = sink.finish(model)?;
+    let model = sink.finish(model).map_err(|diagnostics| doc.relocate(diagnostics));
+    let mut model = doc.with_errors(model)?;
     let mut settings_sink = Sink::new(&settings.path);
     extras::apply(&mut model, settings, &mut settings_sink);
     if settings.features.per_tag {

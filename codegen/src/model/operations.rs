@@ -468,12 +468,15 @@ fn param_style(param: &Parameter, is_object: bool) -> Result<QueryStyle, String>
         return Ok(QueryStyle::Json);
     }
     let explode = data.explode;
+    // 3.0 has no tab-delimited style; a converted 2.0 document keeps `collectionFormat: tsv` in this extension.
+    let tab_delimited = data.extensions.get("x-collectionFormat").and_then(|v| v.as_str()) == Some("tsv");
     let style = match param {
         Parameter::Path { .. } | Parameter::Header { .. } | Parameter::Cookie { .. } if is_object => {
             return Err(format!("an object {} parameter", location_name(param)));
         }
         Parameter::Path { .. } => QueryStyle::Repeated,
         Parameter::Header { .. } | Parameter::Cookie { .. } => QueryStyle::CommaSeparated,
+        Parameter::Query { .. } if tab_delimited && !is_object => QueryStyle::Delimited('\t'),
         Parameter::Query { style, .. } => match (style, explode, is_object) {
             (SpecQueryStyle::Form, None | Some(true), false) => QueryStyle::Repeated,
             (SpecQueryStyle::Form, Some(false), false) => QueryStyle::CommaSeparated,

@@ -1,0 +1,303 @@
+//! OpenAPI 2.0 (Swagger) to 3.0: rewrites a raw 2.0 document into the 3.0 document `openapiv3` reads.
+//!
+//! The result is what the reference converter, swagger2openapi, makes of the same document wherever the
+//! generated client could tell them apart (a test holds the two crates to that, and the README lists what
+//! differs on purpose). What 3.0 cannot say is an error at its place. Every part that moves is recorded in
+//! [`Origins`], so that what is said about the converted document points into the file the user holds.
+
+mod operations;
+mod origins;
+mod schemas;
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+pub(crate) use self::origins::Origins;
+use self::schemas::ComponentNames;
+use crate::error::{Diagnostic, Pointer, Sink};
+
+/// The version the converted document declares.
+const TARGET_VERSION: &str = "3.0.3";
+
+/// Whether `raw` declares Swagger 2.0 (`swagger: "2.0"`, or the number `2.0` of an unquoted YAML value).
+pub(crate) fn is_2_0(raw: &Value) -> bool {
+    match raw.get("swagger") {
+        Some(Value::String(version)) => version == "2.0",
+        Some(Value::Number(version)) => version.as_f64() == Some(2.0),
+        _ => false,
+    }
+}
+
+/// A 2.0 document converted: the 3.0 document, where its parts came from, and what the conversion found.
+#[derive(Debug)]
+pub(crate) struct Converted {
+    /// The 3.0 document.
+    pub(crate) raw: Value,
+    /// Where the parts that moved came from.
+    pub(crate) origins: Origins,
+    /// Slips that were read one way, at their place in the 2.0 document.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// Constructs 3.0 cannot say, at their place in the 2.0 document: each is left as it was, so that the
+    /// rest of the document can still be read and every problem reported together.
+    pub(crate) errors: Vec<Diagnostic>,
+}
+
+/// Converts the 2.0 document `raw` (an object, since [`is_2_0`] read a member of it); `path` is used in
+/// diagnostics only.
+pub(crate) fn upconvert(path: &Path, raw: Value) -> Converted {
+    let mut doc = match raw {
+        Value::Object(doc) => doc,
+        _ => Map::new(),
+    };
+    drop_nulls(&mut doc, false);
+    let definitions = doc.get("definitions").and_then(Value::as_object);
+    let mut converter = Converter {
+        sink: Sink::new(path),
+        origins: Origins::default(),
+        names: ComponentNames::of(definitions),
+        consumes: media_types(doc.get("consumes")),
+        produces: media_types(doc.get("produces")),
+        body_parameters: Map::new(),
+    };
+    let mut doc = Value::Object(doc);
+    converter.rewrite_refs(&mut doc);
+    let Value::Object(doc) = doc else { unreachable!("an object stays an object") };
+    let converted = converter.document(doc);
+    let Converter { mut sink, origins, .. } = converter;
+    let warnings = sink.take_warnings();
+    let errors = sink.finish(()).err().map(|diagnostics| diagnostics.0).unwrap_or_default();
+    Converted { raw: Value::Object(converted), origins, warnings, errors }
+}
+
+/// The state of one conversion.
+struct Converter {
+    sink: Sink,
+    origins: Origins,
+    names: ComponentNames,
+    /// The document's `consumes`, for operations that say none of their own.
+    consumes: Vec<String>,
+    /// The document's `produces`, likewise.
+    produces: Vec<String>,
+    /// The body and form parameters of the `parameters` section, by their 3.0 component name: 3.0 has them
+    /// as request bodies, so each is written into the operations that refer to it.
+    body_parameters: Map<String, Value>,
+}
+
+impl Converter {
+    /// The top level: `openapi` first, then the members in their order, with `servers` and `components`
+    /// made from the 2.0 members that 3.0 moved.
+    fn document(&mut self, mut doc: Map<String, Value>) -> Map<String, Value> {
+        let root = Pointer::root();
+        let mut out = Map::new();
+        out.insert("openapi".to_owned(), Value::String(TARGET_VERSION.to_owned()));
+        self.origins.record(&root.join("openapi"), &root.join("swagger"));
+        let servers = self.servers(&doc);
+        let mut components = Map::new();
+        if let Some(Value::Object(definitions)) = doc.remove("definitions") {
+            components.insert("schemas".to_owned(), Value::Object(self.definitions(definitions)));
+        }
+        if let Some(Value::Object(parameters)) = doc.remove("parameters") {
+            let parameters = self.shared_parameters(parameters);
+            if !parameters.is_empty() {
+                components.insert("parameters".to_owned(), Value::Object(parameters));
+            }
+        }
+        if let Some(Value::Object(responses)) = doc.remove("responses") {
+            components.insert("responses".to_owned(), Value::Object(self.shared_responses(responses)));
+        }
+        if let Some(Value::Object(schemes)) = doc.remove("securityDefinitions") {
+            components.insert("securitySchemes".to_owned(), Value::Object(self.security_schemes(schemes)));
+        }
+        for (key, mut value) in doc {
+            match key.as_str() {
+                "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces" => continue,
+                "paths" => self.paths(&mut value),
+                "security" => security_requirements(&mut value),
+                _ => {}
+            }
+            out.insert(key, value);
+        }
+        // 3.0 requires `paths`; a document without one describes no operation.
+        out.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+        if let Some(servers) = servers {
+            out.insert("servers".to_owned(), servers);
+        }
+        if !components.is_empty() {
+            out.insert("components".to_owned(), Value::Object(components));
+        }
+        out
+    }
+
+    /// `definitions` as `components/schemas`, renamed where 3.0 names cannot hold their names.
+    fn definitions(&mut self, definitions: Map<String, Value>) -> Map<String, Value> {
+        let (root, section) = (Pointer::root(), Pointer::root().join("components").join("schemas"));
+        self.origins.record_section(&section, &root.join("definitions"));
+        for (old, new) in self.names.renamed() {
+            self.origins.record(&section.join(new), &root.join("definitions").join(old));
+        }
+        let mut schemas = Map::new();
+        for (name, mut schema) in definitions {
+            let new = self.names.schema(&name).to_owned();
+            self.schema(&mut schema, &root.join("definitions").join(&name));
+            schemas.insert(new, schema);
+        }
+        schemas
+    }
+
+    /// `host`, `basePath` and `schemes` as `servers`: a URL per scheme, without a trailing `/`.
+    fn servers(&mut self, doc: &Map<String, Value>) -> Option<Value> {
+        let base_path = doc.get("basePath").and_then(Value::as_str);
+        let urls: Vec<String> = match doc.get("host").and_then(Value::as_str) {
+            Some(host) => {
+                let base_path = base_path.unwrap_or_default();
+                let base_path = base_path.strip_suffix('/').unwrap_or(base_path);
+                let schemes: Vec<&str> = match doc.get("schemes").and_then(Value::as_array) {
+                    Some(schemes) => schemes.iter().filter_map(Value::as_str).collect(),
+                    None => vec![""],
+                };
+                schemes
+                    .into_iter()
+                    .map(|scheme| match scheme {
+                        "" => format!("//{host}{base_path}"),
+                        scheme => format!("{scheme}://{host}{base_path}"),
+                    })
+                    .collect()
+            }
+            None => base_path.map(|base_path| vec![base_path.to_owned()]).unwrap_or_default(),
+        };
+        if urls.is_empty() {
+            return None;
+        }
+        let at = if doc.contains_key("host") { "host" } else { "basePath" };
+        self.origins.record(&Pointer::root().join("servers"), &Pointer::root().join(at));
+        Some(Value::Array(urls.into_iter().map(server).collect()))
+    }
+
+    /// `securityDefinitions` as `components/securitySchemes`: `basic` is an `http` scheme, and an `oauth2`
+    /// scheme's one flow goes under `flows`.
+    fn security_schemes(&mut self, schemes: Map<String, Value>) -> Map<String, Value> {
+        let root = Pointer::root();
+        let section = root.join("components").join("securitySchemes");
+        self.origins.record_section(&section, &root.join("securityDefinitions"));
+        let mut out = Map::new();
+        for (name, mut scheme) in schemes {
+            let at = root.join("securityDefinitions").join(&name);
+            let new = schemas::sanitise(&name);
+            if out.contains_key(&new) {
+                let message = format!("security scheme {name:?} has the 3.0 name {new:?} of another one");
+                self.sink.error(&at, message);
+                continue;
+            }
+            self.origins.record(&section.join(&new), &at);
+            if let Some(scheme) = scheme.as_object_mut() {
+                self.security_scheme(scheme, &at);
+            }
+            out.insert(new, scheme);
+        }
+        out
+    }
+
+    fn security_scheme(&mut self, scheme: &mut Map<String, Value>, at: &Pointer) {
+        match scheme.get("type").and_then(Value::as_str) {
+            Some("basic") => {
+                scheme.insert("type".to_owned(), Value::String("http".to_owned()));
+                scheme.insert("scheme".to_owned(), Value::String("basic".to_owned()));
+            }
+            Some("oauth2") => {
+                let flow_name = match scheme.remove("flow").as_ref().and_then(Value::as_str) {
+                    Some("application") => "clientCredentials".to_owned(),
+                    Some("accessCode") => "authorizationCode".to_owned(),
+                    Some(other) => other.to_owned(),
+                    None => {
+                        self.sink.error(&at.join("flow"), "an oauth2 security scheme needs its `flow`");
+                        return;
+                    }
+                };
+                let mut flow = Map::new();
+                for key in ["authorizationUrl", "tokenUrl"] {
+                    if let Some(Value::String(url)) = scheme.remove(key) {
+                        // 3.0 URLs take no query; swagger2openapi cuts it off.
+                        let url = url.split('?').next().unwrap_or_default().trim();
+                        flow.insert(key.to_owned(), Value::String(if url.is_empty() { "/" } else { url }.to_owned()));
+                    }
+                }
+                let scopes = scheme.remove("scopes").unwrap_or_else(|| Value::Object(Map::new()));
+                flow.insert("scopes".to_owned(), scopes);
+                let mut flows = Map::new();
+                flows.insert(flow_name, Value::Object(flow));
+                scheme.insert("flows".to_owned(), Value::Object(flows));
+                if scheme.remove("name").is_some() {
+                    self.sink.warn(&at.join("name"), "an oauth2 security scheme has no `name`: ignored");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A Server Object for `url`, with a variable for each `{name}` in it, as 3.0 requires.
+fn server(url: String) -> Value {
+    let url = url.replace("{{", "{").replace("}}", "}");
+    let mut variables = Map::new();
+    let mut rest = url.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else { break };
+        let mut variable = Map::new();
+        variable.insert("default".to_owned(), Value::String("unknown".to_owned()));
+        variables.insert(rest[open + 1..close].to_owned(), Value::Object(variable));
+        rest = &rest[close + 1..];
+    }
+    let mut server = Map::new();
+    server.insert("url".to_owned(), Value::String(url.clone()));
+    if !variables.is_empty() {
+        server.insert("variables".to_owned(), Value::Object(variables));
+    }
+    Value::Object(server)
+}
+
+/// Security requirements with each scheme under its 3.0 name.
+fn security_requirements(requirements: &mut Value) {
+    for requirement in requirements.as_array_mut().into_iter().flatten() {
+        if let Some(map) = requirement.as_object_mut() {
+            let renamed: Map<String, Value> =
+                std::mem::take(map).into_iter().map(|(name, scopes)| (schemas::sanitise(&name), scopes)).collect();
+            *map = renamed;
+        }
+    }
+}
+
+/// A `consumes` or `produces` list, without repeats; a single string is read as a list of one.
+fn media_types(value: Option<&Value>) -> Vec<String> {
+    let mut list: Vec<String> = match value {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::String(one)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|media| seen.insert(media.clone()));
+    list
+}
+
+/// Removes members whose value is `null`, as swagger2openapi does before it converts: a 2.0 document
+/// means "absent" by them. Extensions, defaults and examples keep theirs, as values.
+fn drop_nulls(map: &mut Map<String, Value>, in_example: bool) {
+    map.retain(|key, value| {
+        let keeps_null = in_example || key.starts_with("x-") || key == "default";
+        !value.is_null() || keeps_null
+    });
+    for (key, value) in map.iter_mut() {
+        let in_example = in_example || key.starts_with("example");
+        match value {
+            Value::Object(inner) => drop_nulls(inner, in_example),
+            Value::Array(items) => {
+                for item in items.iter_mut() {
+                    if let Value::Object(inner) = item {
+                        drop_nulls(inner, in_example);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
