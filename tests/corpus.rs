@@ -79,8 +79,10 @@ fn installed(corpus: &[Entry]) -> Option<PathBuf> {
     if complete(&dir) {
         return Some(dir);
     }
-    let on_ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
-    assert!(!on_ci, "the corpus is required when CI=true: run .ci/install-corpus (python3, npm and pip)");
+    assert!(
+        !audit_tests::tools::on_ci(),
+        "the corpus is required when CI=true: run .ci/install-corpus (python3, npm and pip)"
+    );
     eprintln!("skipping: the corpus is not installed and .ci/install-corpus could not install it");
     None
 }

@@ -36,16 +36,11 @@ use genesys_cloud_audit::{Client, RetryPolicy};
 mod prism;
 mod report;
 
-use prism::{Mode, prism_or_skip};
+use audit_tests::tools::PRISM;
+use prism::Mode;
 use report::{Contract, Outcome};
 
 const SPEC: &str = "spec/genesys-audit.openapi.yaml";
-/// Where `.ci/install-prism` puts Prism, under the workspace root.
-const INSTALLED_PRISM: &str = ".tools/prism/node_modules/.bin/prism";
-/// The script that installs it.
-const INSTALL_SCRIPT: &str = ".ci/install-prism";
-/// What a test prints when it cannot run.
-const SKIP: &str = "skipping: prism not available (install node/npm or run .ci/install-prism)";
 /// How long Prism may take to listen.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a log line may take to appear after its request was answered.
@@ -78,7 +73,7 @@ const CURSOR: &str = "eyJvZmZzZXQiOjI1LCJxdWVyeSI6IjViN2UyYzkxIn0+/w==";
 #[test]
 fn static_mock_accepts_every_operation() {
     let began = Instant::now();
-    let Some(bin) = prism_or_skip() else { return };
+    let Some(bin) = PRISM.or_skip() else { return };
     let mut contract = Contract::start(&bin, Mode::Static, "static");
     let client = contract.client.clone();
 
@@ -94,7 +89,7 @@ fn static_mock_accepts_every_operation() {
 #[test]
 fn dynamic_mock_responses_decode() {
     let began = Instant::now();
-    let Some(bin) = prism_or_skip() else { return };
+    let Some(bin) = PRISM.or_skip() else { return };
     let mut contract = Contract::start(&bin, Mode::Dynamic, "dynamic");
     let client = contract.client.clone();
 
@@ -131,7 +126,7 @@ fn dynamic_mock_responses_decode() {
 #[test]
 fn harness_flags_invalid_requests() {
     let began = Instant::now();
-    let Some(bin) = prism_or_skip() else { return };
+    let Some(bin) = PRISM.or_skip() else { return };
     let mut contract = Contract::start(&bin, Mode::Static, "negative-control");
 
     let valid = "raw GET servicemapping (valid)";

@@ -1,79 +1,13 @@
-//! Finding Prism (installing it on demand) and running it as a mock server.
+//! Running Prism as a mock server (`audit_tests::tools::PRISM` finds it, installing it on demand).
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use super::{INSTALL_SCRIPT, INSTALLED_PRISM, LOG_TIMEOUT, REQUEST_TIMEOUT, SKIP, SPEC, STARTUP_TIMEOUT, TOKEN};
-
-// ---------------------------------------------------------------------------------------------
-// Finding Prism
-// ---------------------------------------------------------------------------------------------
-
-/// Prism's path, or `None` after printing why the test is skipped; panics instead under `CI=true`.
-pub(super) fn prism_or_skip() -> Option<PathBuf> {
-    static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match FOUND.get_or_init(locate_prism) {
-        Ok(bin) => Some(bin.clone()),
-        Err(why) if on_ci() => panic!(
-            "prism is required when CI=true but is not available: {why}\n\
-             (install node/npm, or run {INSTALL_SCRIPT}, or point PRISM_BIN at a prism binary)"
-        ),
-        Err(why) => {
-            eprintln!("{SKIP}\n  because: {why}");
-            None
-        }
-    }
-}
-
-pub(super) fn on_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
-}
-
-/// `PRISM_BIN` if set (and nothing else), else the installed Prism, installing it when npm is on PATH.
-pub(super) fn locate_prism() -> Result<PathBuf, String> {
-    if let Some(bin) = std::env::var_os("PRISM_BIN") {
-        let bin = PathBuf::from(bin);
-        return if bin.is_file() {
-            Ok(bin)
-        } else {
-            Err(format!("PRISM_BIN is {}, which does not exist", bin.display()))
-        };
-    }
-    let root = audit_tests::workspace_root();
-    let bin = root.join(INSTALLED_PRISM);
-    if bin.is_file() {
-        return Ok(bin);
-    }
-    if !on_path("npm") {
-        return Err(format!("{} is missing and npm is not on PATH to install it", bin.display()));
-    }
-    let script = root.join(INSTALL_SCRIPT);
-    eprintln!("prism is missing: running {}", script.display());
-    let output = Command::new("bash")
-        .arg(&script)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| format!("cannot run {}: {err}", script.display()))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    eprint!("{text}");
-    if !output.status.success() {
-        return Err(format!("{} failed ({}):\n{text}", script.display(), output.status));
-    }
-    if bin.is_file() {
-        Ok(bin)
-    } else {
-        Err(format!("{} succeeded but {} is missing", script.display(), bin.display()))
-    }
-}
-
-pub(super) fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
+use super::{LOG_TIMEOUT, REQUEST_TIMEOUT, SPEC, STARTUP_TIMEOUT, TOKEN};
 
 // ---------------------------------------------------------------------------------------------
 // Running Prism

@@ -2,6 +2,7 @@
 
 pub mod export_tool;
 pub mod mock;
+pub mod tools;
 pub mod traces;
 
 use std::path::{Path, PathBuf};
