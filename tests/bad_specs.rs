@@ -183,7 +183,10 @@ fn other_openapi_versions_are_refused() {
     let spec = Path::new("bad.yaml");
     let err =
         genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone).unwrap_err();
-    assert_eq!(err.to_string(), "bad.yaml#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x or 3.1.x");
+    assert_eq!(
+        err.to_string(),
+        "bad.yaml#/openapi: unsupported OpenAPI version \"3.2.0\": expected 3.0.x, 3.1.x or Swagger 2.0"
+    );
 }
 
 #[test]

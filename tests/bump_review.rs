@@ -1,36 +1,69 @@
-//! Protects the spec-bump review as a user walks it, in a copy of the workspace: `cargo xtask bump` to
-//! `tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml` (the current spec, 242.0.0, with two values added
-//! to one enum, the values of another reordered, an optional field added and the version raised), then the
-//! snapshot tests. The pending snapshots must be exactly the generated files that changed, the bump must
-//! name the same files, and the enum's diff must hold only the added variants.
+//! Protects the spec-bump review as a user walks it, in a copy of the workspace: `cargo xtask bump` to the
+//! next release of whatever `spec/` holds (made here: two values added to one enum, the values of another
+//! reordered, an optional field added), then the snapshot tests. The pending snapshots must be exactly the
+//! generated files that changed, the bump must name the same files, and the enum's diff must hold only the
+//! added variants.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use audit_tests::{spec_fixture, workspace_root};
+use audit_tests::workspace_root;
+use genesys_audit_codegen::Settings;
+use serde_json::Value;
 
-/// The spec the copy is bumped to, relative to the workspace root.
-const NEXT_SPEC: &str = "tests/fixtures/bump/genesys-audit-243.0.0.openapi.yaml";
-/// The enum values the next spec adds to `Limit.namespace`, with their variant names.
+/// The enum values the next release adds to `Limit.namespace`, with their variant names.
 const ADDED_VALUES: [(&str, &str); 2] =
-    [("analytics.insights", "AnalyticsInsights"), ("outbound.campaigns", "OutboundCampaigns")];
+    [("bump.review.first", "BumpReviewFirst"), ("bump.review.second", "BumpReviewSecond")];
+/// The optional field the next release adds to `Detail`.
+const ADDED_FIELD: &str = "bumpReviewNote";
 /// What the workspace holds that the bump and the tests need; `target/` and pending snapshots stay behind.
 const COPIED: [&str; 8] =
     [".cargo", "Cargo.toml", "Cargo.lock", "spec", "codegen", "generated-client", "xtask", "tests"];
-/// The generated files the next spec changes: the crate version, the API version, the enum with new values
-/// and the struct with a new field. The enum whose values were only reordered is not among them.
+/// The generated files the next release changes: the crate version, the API version, the enum with new
+/// values and the struct with a new field. The enum whose values were only reordered is not among them.
 const CHANGED: [&str; 4] = ["Cargo.toml", "src/lib.rs", "src/models/detail.rs", "src/models/limit_namespace.rs"];
+
+/// The next release of the description `text` (2.0 or 3.x, JSON or YAML), as JSON: `Limit.namespace` gains
+/// [`ADDED_VALUES`], `AuditLogMessage.status` lists its values in another order, and `Detail` gains the
+/// optional [`ADDED_FIELD`].
+fn next_release(text: &str) -> String {
+    let mut doc: Value = serde_json::from_str(text).or_else(|_| serde_yaml::from_str(text)).expect("spec/ reads");
+    let schemas = if doc.get("swagger").is_some() { "/definitions" } else { "/components/schemas" };
+    let namespace = schema_part(&mut doc, schemas, "/Limit/properties/namespace/enum").as_array_mut().expect("an enum");
+    namespace.extend(ADDED_VALUES.iter().map(|(wire, _)| Value::String((*wire).to_owned())));
+    schema_part(&mut doc, schemas, "/AuditLogMessage/properties/status/enum")
+        .as_array_mut()
+        .expect("an enum")
+        .rotate_left(1);
+    let detail = schema_part(&mut doc, schemas, "/Detail/properties").as_object_mut().expect("properties");
+    let field = serde_json::json!({"type": "string", "description": "Added by the next release."});
+    detail.insert(ADDED_FIELD.to_owned(), field);
+    serde_json::to_string_pretty(&doc).expect("encode the next release")
+}
+
+/// The part of the description `doc` at `pointer` below its schemas (`schemas`).
+fn schema_part<'a>(doc: &'a mut Value, schemas: &str, pointer: &str) -> &'a mut Value {
+    let pointer = format!("{schemas}{pointer}");
+    match doc.pointer_mut(&pointer) {
+        Some(part) => part,
+        None => panic!("spec/ has no {pointer}, which this test changes: choose another to change"),
+    }
+}
+
+/// The release after `current`: its first number one more (`242.0.0` is followed by `243.0.0`).
+fn release_after(current: &str) -> String {
+    let (first, rest) = current.split_once('.').unwrap_or((current, ""));
+    let next = first.parse::<u64>().map_or_else(|_| format!("{current}.next"), |n| (n + 1).to_string());
+    if rest.is_empty() { next } else { format!("{next}.{rest}") }
+}
 
 #[test]
 fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     let root = workspace_root();
-    let spec = std::fs::read_to_string(root.join("spec/genesys-audit.openapi.yaml")).unwrap();
-    let reference = std::fs::read_to_string(spec_fixture("genesys-audit-242.0.0.openapi.yaml")).unwrap();
-    assert!(
-        spec == reference,
-        "{NEXT_SPEC} is spec/ at 242.0.0 with a few changes; make it again from the spec in spec/ now"
-    );
+    let settings = Settings::load(&root.join("spec/codegen.toml")).expect("load spec/codegen.toml");
+    let spec = std::fs::read_to_string(root.join("spec").join(&settings.spec)).expect("read spec/");
+    let release = release_after(settings.api_version.as_deref().unwrap_or("1.0.0"));
 
     let scratch = root.join("target/bump-review");
     let copy = scratch.join("workspace");
@@ -40,15 +73,18 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     for entry in COPIED {
         copy_tree(&root.join(entry), &copy.join(entry));
     }
+    let next_spec = scratch.join("next-release.json");
+    std::fs::write(&next_spec, next_release(&spec)).expect("write the next release");
     // The workspace's own target folder, so that the dependencies the outer test run built are reused,
     // which saves minutes of CI. The copy's packages must not reuse or replace the workspace's own builds:
     // see `cargo`.
     let target_dir = root.join("target");
 
-    let bump = cargo(&copy, &target_dir, &["xtask", "bump", root.join(NEXT_SPEC).to_str().unwrap()]);
+    let bump =
+        cargo(&copy, &target_dir, &["xtask", "bump", next_spec.to_str().unwrap(), "--release", release.as_str()]);
     assert!(bump.status.success(), "cargo xtask bump failed:\n{}", String::from_utf8_lossy(&bump.stderr));
     let message = String::from_utf8_lossy(&bump.stderr).into_owned();
-    assert!(message.starts_with("bumped to 0.1.1 (minor change)"), "{message}");
+    assert!(message.starts_with("bumped to ") && message.contains(" (minor change)"), "{message}");
     let named: BTreeSet<String> = message
         .lines()
         .filter_map(|line| line.strip_prefix("  changed: generated-client/"))
@@ -69,6 +105,12 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
         .collect();
     assert_eq!(pending, expected, "pending snapshots after the bump:\n{}", text(&tests));
 
+    let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_lib_rs");
+    let old_release = settings.api_version.as_deref().unwrap_or_default();
+    assert!(removed.iter().all(|line| line.contains(old_release)), "lines not about the release: {removed:#?}");
+    assert!(added.iter().all(|line| line.contains(&release)), "lines not about the release: {added:#?}");
+    assert!(added.contains(&format!("pub const API_VERSION: &str = \"{release}\";")), "{added:#?}");
+
     let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_limit_namespace_rs");
     assert!(removed.is_empty(), "the enum lost lines: {removed:#?}");
     for line in &added {
@@ -85,7 +127,7 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     let (removed, added) = changed_lines(&snapshots, "spec_snapshots__current__src_models_detail_rs");
     assert!(removed.is_empty(), "the struct lost lines: {removed:#?}");
     assert!(
-        added.iter().any(|line| line.contains("pub entity_type: ::std::option::Option<::std::string::String>,")),
+        added.iter().any(|line| line.contains("pub bump_review_note: ::std::option::Option<::std::string::String>,")),
         "{added:#?}"
     );
 }

@@ -126,12 +126,54 @@ fn repeats(diagnostic: &Diagnostic, earlier: &[Diagnostic]) -> bool {
     })
 }
 
+/// A description as it is kept: the part of it a selection keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// The text: the description as it was when the selection keeps all of it, else the part it keeps,
+    /// written as the description was (pretty JSON, or YAML).
+    pub text: String,
+    /// Whether it is a Swagger 2.0 document (else OpenAPI 3.x).
+    pub swagger: bool,
+    /// Whether it is written as JSON (else YAML).
+    pub json: bool,
+}
+
+/// The part of the description `text` that `selection` keeps: the operations it selects and every
+/// component they reach, the rest of the document as it is, in the document's own version (a 2.0 document
+/// stays 2.0). `path` is used in diagnostics only.
+pub fn cut(path: &Path, text: &str, selection: &Selection) -> Result<Cut, Diagnostics> {
+    let raw = untyped(path, text)?;
+    check_version(path, &raw)?;
+    let swagger = swagger::is_2_0(&raw);
+    let json = looks_like_json(text);
+    let mut kept = raw.clone();
+    select::apply(&mut kept, selection)
+        .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))?;
+    if kept == raw {
+        return Ok(Cut { text: text.to_owned(), swagger, json });
+    }
+    let text = if json {
+        serde_json::to_string_pretty(&kept)
+            .map(|text| text + "\n")
+            .map_err(|err| Diagnostics::file(path, format!("cannot write the selection as JSON: {err}")))?
+    } else {
+        serde_yaml::to_string(&kept)
+            .map_err(|err| Diagnostics::file(path, format!("cannot write the selection as YAML: {err}")))?
+    };
+    Ok(Cut { text, swagger, json })
+}
+
+/// Whether spec text starts like JSON (an object), and is read as JSON first.
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
 /// The document as JSON. YAML is read straight into JSON values, which holds the least in memory; a
 /// document that cannot be (a tagged value, say) is read as YAML values first, and then converted.
 fn untyped(path: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
     // JSON is not quite YAML: YAML refuses some characters a JSON string may hold as they are (U+2028 ends
     // a line, DEL is a control character). A document that starts like JSON is read as JSON first.
-    if let Some(raw) = text.trim_start().starts_with('{').then(|| serde_json::from_str(text).ok()).flatten() {
+    if let Some(raw) = looks_like_json(text).then(|| serde_json::from_str(text).ok()).flatten() {
         return Ok(raw);
     }
     if let Ok(raw) = serde_yaml::from_str(text) {

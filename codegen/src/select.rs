@@ -47,7 +47,22 @@ pub(crate) fn apply(raw: &mut Value, selection: &Selection) -> Result<Vec<Diagno
         return Err("the selection in the settings leaves no operation to generate".to_owned());
     }
     prune_components(raw);
+    prune_tags(raw);
     Ok(seen.unmatched(selection))
+}
+
+/// Removes the entries of the top-level `tags` list that no remaining operation has.
+fn prune_tags(raw: &mut Value) {
+    let mut used = BTreeSet::new();
+    for item in raw.get("paths").and_then(Value::as_object).into_iter().flat_map(|paths| paths.values()) {
+        for method in METHODS {
+            let tags = item.get(method).and_then(|operation| operation.get("tags")).and_then(Value::as_array);
+            used.extend(tags.into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+        }
+    }
+    if let Some(tags) = raw.get_mut("tags").and_then(Value::as_array_mut) {
+        tags.retain(|tag| tag.get("name").and_then(Value::as_str).is_some_and(|name| used.contains(name)));
+    }
 }
 
 /// Whether `selection` keeps the operation with these facts.
@@ -284,6 +299,7 @@ mod tests {
     fn spec() -> Value {
         json!({
             "openapi": "3.0.3",
+            "tags": [{"name": "Audit"}, {"name": "Extra"}, {"name": "Users", "description": "people"}],
             "paths": {
                 "/api/v2/audits/query": {
                     "post": {"tags": ["Audit"], "operationId": "postAuditsQuery",
@@ -327,6 +343,30 @@ mod tests {
         assert_eq!(keys(&raw, "/components/requestBodies"), ["Query"]);
         assert!(keys(&raw, "/components/responses").is_empty());
         assert_eq!(keys(&raw, "/components/securitySchemes"), ["oauth"]);
+        assert_eq!(raw["tags"], json!([{"name": "Audit"}]), "only the tags of the operations kept");
+    }
+
+    #[test]
+    fn a_swagger_2_0_document_keeps_the_definitions_parameters_and_responses_its_operations_reach() {
+        let mut raw = json!({
+            "swagger": "2.0",
+            "paths": {
+                "/a": {"get": {"tags": ["A"], "parameters": [{"$ref": "#/parameters/Page"}],
+                    "responses": {"200": {"$ref": "#/responses/Found"}, "404": {"schema": {"$ref": "#/definitions/Error"}}}}},
+                "/b": {"get": {"tags": ["B"], "parameters": [{"$ref": "#/parameters/Other"}],
+                    "responses": {"200": {"schema": {"$ref": "#/definitions/B"}}}}}
+            },
+            "parameters": {"Page": {"name": "page", "in": "query", "type": "integer"}, "Other": {"name": "o", "in": "query", "type": "string"}},
+            "responses": {"Found": {"description": "found", "schema": {"$ref": "#/definitions/A"}}, "Unused": {"description": "x"}},
+            "definitions": {"A": {"properties": {"inner": {"$ref": "#/definitions/Inner"}}}, "Inner": {}, "Error": {}, "B": {}},
+            "securityDefinitions": {"oauth": {"type": "oauth2"}}
+        });
+        apply(&mut raw, &selection("tags = [\"A\"]")).unwrap();
+        assert_eq!(keys(&raw, "/paths"), ["/a"]);
+        assert_eq!(keys(&raw, "/parameters"), ["Page"]);
+        assert_eq!(keys(&raw, "/responses"), ["Found"]);
+        assert_eq!(keys(&raw, "/definitions"), ["A", "Inner", "Error"]);
+        assert_eq!(keys(&raw, "/securityDefinitions"), ["oauth"]);
     }
 
     #[test]

@@ -21,6 +21,11 @@ mod tables;
 pub struct Settings {
     /// The spec file, relative to the settings file.
     pub spec: PathBuf,
+    /// The version of the API the spec describes, when its `info.version` does not say it: Genesys's
+    /// description says `v2` in every release. `API_VERSION`, the crate docs and the changelog give it;
+    /// `cargo xtask bump` sets it.
+    #[serde(default, rename = "api-version")]
+    pub api_version: Option<String>,
     /// The generated crate's package metadata.
     #[serde(rename = "crate", deserialize_with = "tables::table")]
     pub krate: CrateSettings,
@@ -245,6 +250,14 @@ impl Settings {
             let name = &self.krate.name;
             problem(krate.join("name"), format!("invalid crate name {name:?}: use ASCII letters, digits, '-' and '_'"));
         }
+        if let Some(version) = &self.api_version {
+            if version.trim().is_empty() || version.chars().any(char::is_control) {
+                problem(
+                    Pointer::root().join("api-version"),
+                    format!("invalid API version {version:?}: give it as one line of text, such as \"243.0.0\""),
+                );
+            }
+        }
         if let Err(err) = semver::Version::parse(&self.krate.version) {
             let version = &self.krate.version;
             problem(krate.join("version"), format!("invalid crate version {version:?}: {err}"));
@@ -289,6 +302,7 @@ impl Settings {
         }
         Self {
             spec: spec.to_path_buf(),
+            api_version: None,
             krate: CrateSettings {
                 name,
                 version: "0.1.0".to_owned(),

@@ -1,10 +1,10 @@
 //! Contract tests: every operation of the generated client, checked by an independent OpenAPI validator.
 //!
 //! Each test starts its own [Prism](https://github.com/stoplightio/prism) (`@stoplight/prism-cli`, pinned
-//! by `.ci/install-prism`) as a mock server for `spec/genesys-audit.openapi.yaml`, with `--errors`: a
-//! request that does not match the spec is answered 4xx and logged as a `[VALIDATOR]` violation. Every
-//! call goes through the generated client, and must both be accepted by Prism (a 2xx, no validator line)
-//! and decode into the generated types.
+//! by `.ci/install-prism`) as a mock server for the description in `spec/` (the Swagger 2.0 file that
+//! `spec/codegen.toml` names), with `--errors`: a request that does not match the spec is answered 4xx and
+//! logged as a `[VALIDATOR]` violation. Every call goes through the generated client, and must both be
+//! accepted by Prism (a 2xx, no validator line) and decode into the generated types.
 //!
 //! - `static_mock_accepts_every_operation`: the 7 operations, optional parameters and body fields both
 //!   unset and set, against Prism's static examples.
@@ -40,7 +40,6 @@ use audit_tests::tools::PRISM;
 use prism::Mode;
 use report::{Contract, Outcome};
 
-const SPEC: &str = "spec/genesys-audit.openapi.yaml";
 /// How long Prism may take to listen.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a log line may take to appear after its request was answered.

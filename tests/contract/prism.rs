@@ -7,11 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{LOG_TIMEOUT, REQUEST_TIMEOUT, SPEC, STARTUP_TIMEOUT, TOKEN};
+use super::{LOG_TIMEOUT, REQUEST_TIMEOUT, STARTUP_TIMEOUT, TOKEN};
 
 // ---------------------------------------------------------------------------------------------
 // Running Prism
 // ---------------------------------------------------------------------------------------------
+
+/// The description in `spec/`, as `spec/codegen.toml` names it: the one the client is generated from.
+fn spec_path() -> PathBuf {
+    let spec_dir = audit_tests::workspace_root().join("spec");
+    let settings =
+        genesys_audit_codegen::Settings::load(&spec_dir.join("codegen.toml")).expect("load spec/codegen.toml");
+    spec_dir.join(settings.spec)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Mode {
@@ -39,7 +47,7 @@ impl Prism {
         let log_path = dir.join(format!("prism-{name}.log"));
         let log = File::create(&log_path).unwrap_or_else(|err| panic!("cannot create {}: {err}", log_path.display()));
         let stderr = log.try_clone().expect("the log file handle can be cloned");
-        let spec = audit_tests::workspace_root().join(SPEC);
+        let spec = spec_path();
 
         let mut command = Command::new(bin);
         command.arg("mock");

@@ -34,7 +34,7 @@ const LIMIT: Duration = Duration::from_secs(120);
 
 /// Settings to mutate, each with the spec it is generated with.
 const BASES: &[(&str, &str)] = &[
-    ("spec/codegen.toml", "spec/genesys-audit.openapi.yaml"),
+    ("spec/codegen.toml", "spec/genesys-audit.swagger.json"),
     ("tests/fixtures/settings/genesys-audit.codegen.toml", "tests/fixtures/specs/genesys-audit-242.0.0.openapi.yaml"),
     // The platform's settings select everything, a feature per tag: the audit spec has tags enough.
     (

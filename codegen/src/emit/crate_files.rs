@@ -43,6 +43,11 @@ pub fn lib_rs(model: &Model) -> TokenStream {
     let docs = inner_doc_attrs(&docs);
     let error_body = type_path(&model.error_body);
     let version = &model.info.version;
+    let version_doc = if model.info.version_set {
+        " The version of the API this crate was generated for, as the generator's settings give it (`api-version`)."
+    } else {
+        " The `info.version` of the API description this crate was generated from."
+    };
     let servers = &model.servers;
     // Generated modules are formatted by the generator; rustfmt, which formats the hand-written runtime,
     // would lay them out otherwise and make them stale.
@@ -69,7 +74,7 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         /// The error every operation returns; an API error carries the server's decoded error body.
         pub type Error = runtime::Error<#error_body>;
 
-        /// The `info.version` of the API description this crate was generated from.
+        #[doc = #version_doc]
         pub const API_VERSION: &str = #version;
 
         /// The base URLs the API description lists; the first is the client's default.

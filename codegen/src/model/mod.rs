@@ -55,8 +55,10 @@ pub enum Gate {
 pub struct ApiInfo {
     /// `info.title`.
     pub title: String,
-    /// `info.version`.
+    /// The settings' `api-version`, else `info.version`.
     pub version: String,
+    /// Whether the version is the settings' `api-version`.
+    pub version_set: bool,
     /// `info.description`, as rustdoc lines.
     pub docs: Vec<String>,
 }
@@ -218,7 +220,8 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
     let model = Model {
         info: ApiInfo {
             title: info.title.clone(),
-            version: info.version.clone(),
+            version: settings.api_version.clone().unwrap_or_else(|| info.version.clone()),
+            version_set: settings.api_version.is_some(),
             docs: info.description.as_deref().map(crate::docs::lines).unwrap_or_default(),
         },
         servers: doc.api.servers.iter().map(|server| server.url.clone()).collect(),
