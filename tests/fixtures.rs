@@ -30,6 +30,7 @@ const ODD_TEXT: &str = "odd-text.yaml";
 const SWAGGER_SECTIONS: &str = "swagger-sections.yaml";
 const SWAGGER_BODIES: &str = "swagger-bodies.yaml";
 const SWAGGER_PARAMETERS: &str = "swagger-parameters.yaml";
+const SWAGGER_GENESYS_EXTENSIONS: &str = "swagger-genesys-extensions.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -47,6 +48,7 @@ const COMPILED: &[&str] = &[
     SWAGGER_SECTIONS,
     SWAGGER_BODIES,
     SWAGGER_PARAMETERS,
+    SWAGGER_GENESYS_EXTENSIONS,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -152,6 +154,42 @@ fn swagger_bodies_files() {
 #[test]
 fn swagger_parameters_files() {
     assert_snapshots(SWAGGER_PARAMETERS);
+}
+
+#[test]
+fn swagger_genesys_extensions_files() {
+    assert_snapshots(SWAGGER_GENESYS_EXTENSIONS);
+}
+
+/// Genesys's error codes are an enum the error body reads its `code` as; an operation's SDK method name that
+/// is not its `operationId` is a warning at the extension; a preview and OAuth scopes are in rustdoc.
+#[test]
+fn genesys_extensions_give_error_codes_scopes_previews_and_a_method_name_warning() {
+    let generated = generate(SWAGGER_GENESYS_EXTENSIONS);
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "{SWAGGER_GENESYS_EXTENSIONS}#/paths/~1api~1v2~1widgets~1{{widgetId}}~1preview/post/x-purecloud-method-name: \
+             `x-purecloud-method-name` is \"previewWidget\", not the operationId \"postWidgetPreview\": the method is \
+             named after the operationId, so Genesys's SDKs call it otherwise"
+        )]
+    );
+    let codes = file(&generated, "src/models/error_code.rs");
+    for variant in ["BadRequest,", "NotFound,", "TooManyRequests,", "TooManyRequestsRetryAfter,", "WidgetDeleted,"] {
+        assert!(codes.contains(&format!("    {variant}\n")), "no {variant} in:\n{codes}");
+    }
+    let body = file(&generated, "src/models/error_body.rs");
+    assert!(body.contains("pub fn error_code(&self) -> crate::models::ErrorCode {"), "a required code:\n{body}");
+    let get = file(&generated, "src/operations/get_widget.rs");
+    assert!(get.contains("/// - 429: `too.many.requests`, `too.many.requests.retry.after`\n"), "{get}");
+    assert!(
+        get.contains("/// Requires the OAuth scopes `widgets:readonly`, `widgets` when called with OAuth;"),
+        "{get}"
+    );
+    let preview = file(&generated, "src/operations/post_widget_preview.rs");
+    assert!(preview.contains("/// A preview: Genesys may change or remove this operation"), "{preview}");
+    assert!(preview.contains("/// - any other status: `bad.request`\n"), "{preview}");
 }
 
 #[test]

@@ -19,7 +19,8 @@ use genesys_audit_codegen::{Generated, Layout, Settings};
 use serde_json::Value;
 
 /// The 2.0 construct fixtures, generated with default settings.
-const FIXTURES: &[&str] = &["swagger-sections.yaml", "swagger-bodies.yaml", "swagger-parameters.yaml"];
+const FIXTURES: &[&str] =
+    &["swagger-sections.yaml", "swagger-bodies.yaml", "swagger-parameters.yaml", "swagger-genesys-extensions.yaml"];
 
 /// How swagger2openapi is run: `--patch` reads the slips this generator reads with a warning (a parameter
 /// without a `type`), `--warnOnly` keeps what 3.0 cannot say as an extension (`collectionFormat: tsv`, which

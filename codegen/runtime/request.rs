@@ -121,6 +121,13 @@ impl Request {
         self.segments.push(value.into_owned());
     }
 
+    /// Appends the path parameter `name` whose value is an array, its items joined by commas (`style:
+    /// simple`, and Swagger 2.0's `csv`); checked and encoded as [`push_param`](Self::push_param) does.
+    pub fn push_param_joined<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
+        let joined: Vec<_> = values.iter().map(ParamValue::to_param).collect();
+        self.push_param(name, joined.join(",").as_str());
+    }
+
     /// Appends one segment made of text and path parameters (`{id}.json`); it is percent-encoded whole.
     pub fn push_template(&mut self, parts: &[TemplatePart<'_>]) {
         let mut segment = String::new();
@@ -378,5 +385,25 @@ fn form_value(value: serde_json::Value) -> Option<String> {
         serde_json::Value::Null => None,
         serde_json::Value::String(text) => Some(text),
         other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_array_path_parameter_is_one_segment_of_its_items_joined_by_commas() {
+        let mut request = Request::new(reqwest::Method::GET, "search");
+        request.push_literal("search");
+        request.push_param_joined("ids", &[7_i64, 8, 9]);
+        let base = Url::parse("https://api.example.com/v1/").expect("a URL");
+        let url = request.url::<()>(&base).expect("the URL builds");
+        assert_eq!(url.path(), "/v1/search/7,8,9");
+        assert_eq!(request.route(), "/search/{ids}");
+
+        let mut empty = Request::new(reqwest::Method::GET, "search");
+        empty.push_param_joined::<i64>("ids", &[]);
+        assert!(empty.url::<()>(&base).is_err(), "an empty array is an empty segment, refused");
     }
 }

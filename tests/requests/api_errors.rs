@@ -1,5 +1,7 @@
 //! API errors.
 
+use genesys_cloud_audit::models::ErrorCode;
+
 use super::*;
 
 #[tokio::test]
@@ -11,6 +13,7 @@ async fn not_found_is_an_api_error_with_the_decoded_body() {
     let decoded = api.body.as_ref().expect("the error body decodes");
     assert_eq!(decoded.message.as_deref(), Some("Query execution 3f0c1e6a-8d2b-4c5e-9a71-0b6f2d4e8c19 not found"));
     assert_eq!(decoded.code.as_deref(), Some("not.found"));
+    assert_eq!(decoded.error_code(), Some(ErrorCode::NotFound), "a documented code, matched without text");
     assert_eq!(serde_json::from_str::<Value>(&api.raw_body).unwrap(), body);
     assert_eq!(api.correlation_id.as_deref(), Some(CORRELATION_ID));
 }
@@ -38,7 +41,9 @@ async fn too_many_requests_is_an_api_error() {
     );
     let api = api_error(err);
     assert_eq!(api.status, 429);
-    assert_eq!(api.body.unwrap().limit.unwrap().value, Some(300));
+    let decoded = api.body.unwrap();
+    assert_eq!(decoded.error_code(), Some(ErrorCode::TooManyRequests));
+    assert_eq!(decoded.limit.unwrap().value, Some(300));
     assert_eq!(api.correlation_id.as_deref(), Some(CORRELATION_ID));
 }
 
@@ -77,4 +82,12 @@ async fn non_json_error_body_is_kept_raw() {
     assert!(api.body.is_none(), "{:?}", api.body);
     assert_eq!(api.raw_body, raw);
     assert_eq!(api.correlation_id, None);
+}
+
+#[tokio::test]
+async fn an_error_code_this_version_does_not_know_is_kept() {
+    let err = results_error(400, error_body(400, "audit.query.too.wide", "The interval is too long")).await;
+    let code = api_error(err).body.and_then(|body| body.error_code()).expect("a code");
+    assert!(matches!(code, ErrorCode::Unrecognized(_)), "{code:?}");
+    assert_eq!(code.as_str(), "audit.query.too.wide");
 }

@@ -13,7 +13,14 @@ pub fn emit(def: &TypeDef, enumeration: &Enum) -> TokenStream {
     let unrecognized = ident(&enumeration.unrecognized);
     let variants: Vec<_> = enumeration.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<_> = enumeration.variants.iter().map(|v| v.wire_name.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    let variant_docs = enumeration.variants.iter().map(|variant| {
+        let mut lines = vec![format!("`{}`", variant.wire_name)];
+        if !variant.docs.is_empty() {
+            lines.push(String::new());
+            lines.extend(variant.docs.iter().cloned());
+        }
+        doc_attrs(&lines)
+    });
     let catch_all = format!(
         " Values this version of the API description does not list decode into [`{0}`](Self::{0}) and encode back unchanged.",
         enumeration.unrecognized
@@ -26,7 +33,7 @@ pub fn emit(def: &TypeDef, enumeration: &Enum) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(
-                #[doc = #variant_docs]
+                #variant_docs
                 #variants,
             )*
             /// A value this version does not know, kept as it was received.

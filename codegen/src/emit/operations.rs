@@ -83,6 +83,10 @@ fn method(op: &Operation) -> TokenStream {
         format!("Returns a [`{}`] request: `.await` it.", op.builder_name)
     };
     docs.extend([String::new(), returns]);
+    if !op.error_docs.is_empty() {
+        docs.push(String::new());
+        docs.extend(op.error_docs.iter().cloned());
+    }
     let docs = doc_attrs(&docs);
     let deprecated =
         op.deprecated.then(|| quote!(#[deprecated = "the API description marks this operation deprecated"]));
@@ -298,6 +302,8 @@ fn segment_call(op: &Operation, segment: &Segment) -> TokenStream {
             let name = ident(name);
             if param.is_some_and(|p| p.style == QueryStyle::Json) {
                 quote!(request.push_param_json(#wire, &self.#name);)
+            } else if param.is_some_and(|p| matches!(p.ty, crate::model::Type::Vec(_))) {
+                quote!(request.push_param_joined(#wire, &self.#name);)
             } else {
                 quote!(request.push_param(#wire, &self.#name);)
             }

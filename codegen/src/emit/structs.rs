@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::struct_decode;
 use super::tokens::{argument, doc_attrs, field_init, ident, type_path};
-use crate::model::{Field, Struct, TypeDef};
+use crate::model::{EnumReader, Field, Struct, TypeDef};
 
 pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
     let name = ident(&def.name);
@@ -31,6 +31,8 @@ pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
     });
     let constructor = constructor(strukt);
     let setters = strukt.fields.iter().filter(|f| !f.required).map(setter);
+    let readers =
+        strukt.readers.iter().filter_map(|r| strukt.fields.iter().find(|f| f.name == r.field).map(|f| reader(r, f)));
     quote! {
         #docs
         #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize #derive)]
@@ -43,9 +45,32 @@ pub fn emit(def: &TypeDef, strukt: &Struct) -> TokenStream {
         impl #name {
             #constructor
             #(#setters)*
+            #(#readers)*
         }
 
         #deserialize
+    }
+}
+
+/// A method that reads a text field as an enum: `None` when the field is absent, for a field that may be.
+fn reader(reader: &EnumReader, field: &Field) -> TokenStream {
+    let (method, name) = (ident(&reader.method), ident(&field.name));
+    let enumeration = ident(&reader.enumeration);
+    let docs = doc_attrs(&reader.docs);
+    if field.required && !field.nullable {
+        quote! {
+            #docs
+            pub fn #method(&self) -> crate::models::#enumeration {
+                crate::models::#enumeration::from(self.#name.as_str())
+            }
+        }
+    } else {
+        quote! {
+            #docs
+            pub fn #method(&self) -> ::std::option::Option<crate::models::#enumeration> {
+                self.#name.as_deref().map(crate::models::#enumeration::from)
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod composition;
 mod constraints;
+mod error_codes;
 mod extras;
 mod features;
 mod name_clashes;
@@ -160,6 +161,22 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Where members the spec does not declare are kept: the field's Rust name and value type.
     pub additional: Option<(String, Type)>,
+    /// Methods that read a text field as an enum the spec documents its values by elsewhere.
+    pub readers: Vec<EnumReader>,
+}
+
+/// A method that reads a text field as an enum: the error body's `code` as one of the error codes
+/// Genesys documents (`x-inin-error-codes`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumReader {
+    /// The method's Rust name.
+    pub method: String,
+    /// The field's Rust name (a field of type [`Type::String`]).
+    pub field: String,
+    /// The enum's Rust name.
+    pub enumeration: String,
+    /// Rustdoc lines.
+    pub docs: Vec<String>,
 }
 
 impl Struct {
@@ -204,6 +221,8 @@ pub struct Variant {
     pub name: String,
     /// The value on the wire.
     pub wire_name: String,
+    /// Rustdoc lines beside the value itself (what it means, when the spec says).
+    pub docs: Vec<String>,
 }
 
 /// Builds the model of a loaded document with what the settings add, reporting every problem found in
@@ -211,7 +230,8 @@ pub struct Variant {
 pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> {
     let mut types = types::TypeBuilder::new(doc, settings.models.keep_unknown_members);
     types.components();
-    let (mut operations, error_body) = operations::build(doc, &mut types);
+    let (mut operations, error_body, codes) = operations::build(doc, &mut types);
+    error_codes::define(codes, &error_body, &mut operations, &mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let (mut types, mut sink) = types.finish();
     recursion::report_cycles(&types, &mut sink);

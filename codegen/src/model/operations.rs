@@ -1,11 +1,14 @@
 //! Paths to operations: parameters, request body and responses, with the names the emitter uses.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, QueryStyle as SpecQueryStyle, ReferenceOr, RequestBody, Response,
     StatusCode,
 };
 
+use super::error_codes;
 use super::name_clashes::{self, OperationName};
 use super::types::TypeBuilder;
 use super::{Type, TypeKind};
@@ -55,6 +58,10 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// When it is compiled.
     pub gate: super::Gate,
+    /// The error codes each error status documents (`x-inin-error-codes`), in status order, each sorted.
+    pub error_codes: Vec<(String, Vec<String>)>,
+    /// Rustdoc lines that list them, after the method's other docs.
+    pub error_docs: Vec<String>,
 }
 
 /// A piece of the path between slashes.
@@ -314,8 +321,8 @@ impl std::fmt::Display for StatusMatch {
     }
 }
 
-/// Builds every operation and the common error body type.
-pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operation>, Type) {
+/// Builds every operation, the common error body type, and the meaning of each error code they document.
+pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operation>, Type, BTreeMap<String, String>) {
     let mut builders = Namespace::with_reserved(&[]);
     let mut methods = Namespace::with_reserved(RUNTIME_METHODS);
     let mut operations = Vec::new();
@@ -366,8 +373,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
         let params = parameters(&ctx, shared, &operation.parameters, types);
         let segments = segments(path, &params, &pointer, &mut types.sink);
         let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types));
-        let output = responses(&ctx, &operation.responses, output_name, types, &mut errors);
-        let mut docs = operation_docs(operation, method, path);
+        let (output, error_codes) = responses(&ctx, &operation.responses, output_name, types, &mut errors);
+        let mut docs = operation_docs(doc, operation, method, path);
+        method_name_agrees(operation, &id, &pointer, &mut types.sink);
         if let Output::Single(Success { media: Some(media), .. }) = &output {
             docs::push_paragraph(&mut docs, media_docs("Answers with", media));
         }
@@ -390,9 +398,12 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
             source: pointer,
             tags: operation.tags.clone(),
             gate: super::Gate::Always,
+            error_codes,
+            error_docs: Vec::new(),
         });
     }
-    (operations, errors.common())
+    let codes = std::mem::take(&mut errors.codes);
+    (operations, errors.common(), codes)
 }
 
 /// Methods the hand-written runtime defines on the client, which operations must not shadow.
@@ -776,15 +787,17 @@ fn json_schema(content: &IndexMap<String, MediaType>) -> Option<(&str, &Referenc
     })
 }
 
+/// What a successful call gives, and the error codes each error response documents.
 fn responses(
     ctx: &Ctx<'_>,
     responses: &openapiv3::Responses,
     output_name: String,
     types: &mut TypeBuilder<'_>,
     errors: &mut ErrorBodies,
-) -> Output {
+) -> (Output, Vec<(String, Vec<String>)>) {
     let at = ctx.pointer.join("responses");
     let mut cases = Vec::new();
+    let mut codes = Vec::new();
     let mut listed: Vec<(StatusCode, &ReferenceOr<Response>)> =
         responses.responses.iter().map(|(k, v)| (k.clone(), v)).collect();
     listed.sort_by_key(|(status, _)| status.to_string());
@@ -798,6 +811,7 @@ fn responses(
             StatusCode::Range(range @ (2 | 3)) => StatusMatch::Range(range),
             _ => {
                 errors.note(error_type(ctx, response, &here, types));
+                codes.push((status.to_string(), error_codes::of_response(response, &mut errors.codes)));
                 continue;
             }
         };
@@ -810,6 +824,7 @@ fn responses(
         let here = at.join("default");
         if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, &mut types.sink) {
             errors.note(error_type(ctx, response, &here, types));
+            codes.push(("default".to_owned(), error_codes::of_response(response, &mut errors.codes)));
             if cases.is_empty() {
                 let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types);
                 let docs = response_docs(response, &media);
@@ -817,7 +832,7 @@ fn responses(
             }
         }
     }
-    match cases.len() {
+    let output = match cases.len() {
         // No documented success: any 2xx is one, with the `default` response's body if there is one.
         0 => {
             let (ty, media, docs) = default_success.unwrap_or_default();
@@ -826,7 +841,8 @@ fn responses(
         }
         1 => Output::Single(cases.remove(0)),
         _ => Output::Cases { name: output_name, cases },
-    }
+    };
+    (output, codes)
 }
 
 /// The type of an error response's JSON body, if it has one.
@@ -891,10 +907,12 @@ fn variant_name(status: StatusMatch) -> String {
     reason.to_owned()
 }
 
-/// The error body types operations document, to find the one they share.
+/// The error body types operations document, to find the one they share, and what each error code they
+/// document means.
 #[derive(Default)]
 struct ErrorBodies {
     seen: std::collections::BTreeSet<Type>,
+    codes: BTreeMap<String, String>,
 }
 
 impl ErrorBodies {
@@ -912,7 +930,7 @@ impl ErrorBodies {
     }
 }
 
-fn operation_docs(operation: &openapiv3::Operation, method: HttpMethod, path: &str) -> Vec<String> {
+fn operation_docs(doc: &Document, operation: &openapiv3::Operation, method: HttpMethod, path: &str) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(summary) = &operation.summary {
         lines.extend(docs::lines(summary));
@@ -921,10 +939,75 @@ fn operation_docs(operation: &openapiv3::Operation, method: HttpMethod, path: &s
         docs::push_paragraph(&mut lines, docs::lines(description));
     }
     docs::push_paragraph(&mut lines, vec![format!("`{method} {path}`")]);
+    if operation.extensions.get(PREVIEW).and_then(serde_json::Value::as_bool) == Some(true) {
+        let preview = "A preview: Genesys may change or remove this operation at any time, without notice \
+                       (`x-genesys-preview`).";
+        docs::push_paragraph(&mut lines, vec![preview.to_owned()]);
+    }
     if let Some(permissions) = permissions(operation) {
         docs::push_paragraph(&mut lines, vec![permissions]);
     }
+    if let Some(scopes) = scopes(doc, operation) {
+        docs::push_paragraph(&mut lines, vec![scopes]);
+    }
     lines
+}
+
+/// Genesys's mark of an operation that may still change (`true`).
+const PREVIEW: &str = "x-genesys-preview";
+/// Genesys's name for an operation's method in its own SDKs, which is its `operationId`.
+const METHOD_NAME: &str = "x-purecloud-method-name";
+
+/// Warns when Genesys's SDK method name for an operation is not its `operationId`, which names the method
+/// here: the two clients would call it differently.
+fn method_name_agrees(operation: &openapiv3::Operation, id: &str, at: &Pointer, sink: &mut Sink) {
+    let Some(name) = operation.extensions.get(METHOD_NAME) else { return };
+    if name.as_str() != Some(id) {
+        let message = format!(
+            "`{METHOD_NAME}` is {name}, not the operationId {id:?}: the method is named after the operationId, so \
+             Genesys's SDKs call it otherwise"
+        );
+        sink.warn(&at.join(METHOD_NAME), message);
+    }
+}
+
+/// The sentence that names the OAuth scopes an operation asks for (its own `security`, else the document's):
+/// each requirement's scopes, of the schemes that have scopes (OAuth 2 and OpenID Connect).
+fn scopes(doc: &Document, operation: &openapiv3::Operation) -> Option<String> {
+    let requirements = operation.security.as_ref().or(doc.api.security.as_ref())?;
+    let schemes = doc.api.components.as_ref().map(|components| &components.security_schemes);
+    let takes_scopes = |name: &str| {
+        matches!(
+            schemes.and_then(|schemes| schemes.get(name)),
+            Some(ReferenceOr::Item(
+                openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. }
+            ))
+        )
+    };
+    let alternatives: Vec<Vec<String>> = requirements
+        .iter()
+        .map(|requirement| {
+            let scoped = requirement.iter().filter(|(name, _)| takes_scopes(name));
+            scoped.flat_map(|(_, scopes)| scopes.iter().map(|scope| format!("`{scope}`"))).collect::<Vec<_>>()
+        })
+        .collect();
+    // A requirement without scopes (an API key, basic auth) is another way in that needs none.
+    let unscoped = alternatives.iter().any(Vec::is_empty);
+    let scoped: Vec<&Vec<String>> = alternatives.iter().filter(|scopes| !scopes.is_empty()).collect();
+    let sentence = match &scoped[..] {
+        [] => return None,
+        [only] if only.len() == 1 => format!("Requires the OAuth scope {}", only[0]),
+        [only] => format!("Requires the OAuth scopes {}", only.join(", ")),
+        several => {
+            let listed: Vec<String> = several.iter().map(|scopes| scopes.join(" and ")).collect();
+            format!("Requires the OAuth scopes of one of: {}", listed.join("; "))
+        }
+    };
+    Some(if unscoped {
+        format!("{sentence} when called with OAuth; the other ways of signing in it allows need none.")
+    } else {
+        format!("{sentence}.")
+    })
 }
 
 /// The sentence for Genesys's `x-inin-requires-permissions` extension.

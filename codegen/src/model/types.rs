@@ -95,6 +95,11 @@ impl<'a> TypeBuilder<'a> {
         self.types.get(name)
     }
 
+    /// The named type `name`, to change, if it is defined yet.
+    pub(super) fn get_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
+        self.types.get_mut(name)
+    }
+
     /// `ty`, or where its chain of aliases ends: a type that is not an alias, or a name not defined yet.
     /// `None` when the chain comes back on itself (an error [`super::recursion`] reports), so that callers
     /// following aliases always stop.
@@ -368,7 +373,7 @@ impl<'a> TypeBuilder<'a> {
             None => Some(Type::Json),
             Some((additional, at)) => self.additional_type(Some(additional), &at, &hint),
         };
-        Struct { fields, additional: additional.map(|ty| (ADDITIONAL.to_owned(), ty)) }
+        Struct { fields, additional: additional.map(|ty| (ADDITIONAL.to_owned(), ty)), readers: Vec::new() }
     }
 
     /// The value type of `additionalProperties`; `None` when the schema forbids undeclared members.
@@ -455,11 +460,15 @@ impl ObjectParts {
 /// order means nothing on the wire. Sorting keeps a variant where it is when others are reordered, so a
 /// bump's diff shows only values added or removed, and colliding names are claimed the same way each time.
 fn enumeration(values: &[Option<String>]) -> Enum {
+    described_enumeration(values.iter().flatten().map(|wire| (wire.clone(), Vec::new())).collect())
+}
+
+/// The variants of a string enum whose values come with rustdoc lines, named as [`enumeration`] names them.
+pub(super) fn described_enumeration(values: BTreeMap<String, Vec<String>>) -> Enum {
     let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
-    let sorted: std::collections::BTreeSet<&String> = values.iter().flatten().collect();
-    let variants = sorted
+    let variants = values
         .into_iter()
-        .map(|wire| Variant { name: names.claim(naming::type_name(wire)), wire_name: wire.clone() })
+        .map(|(wire, docs)| Variant { name: names.claim(naming::type_name(&wire)), wire_name: wire, docs })
         .collect();
     Enum { variants, unrecognized: UNRECOGNIZED.to_owned() }
 }

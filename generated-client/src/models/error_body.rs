@@ -177,6 +177,11 @@ impl ErrorBody {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
+    /// `code` as an [`ErrorCode`](crate::models::ErrorCode), to match a code without comparing text; a code this version does not know is kept as [`ErrorCode::Unrecognized`](crate::models::ErrorCode::Unrecognized).
+    pub fn error_code(&self) -> ::std::option::Option<crate::models::ErrorCode> {
+        self.code.as_deref().map(crate::models::ErrorCode::from)
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for crate::models::ErrorBody {

@@ -8,11 +8,29 @@ impl crate::Client {
     ///
     /// Requires the permission `audits:audit:view`.
     ///
+    /// Requires the OAuth scope `audits:readonly`.
+    ///
     /// # Arguments
     ///
     /// - `transaction_id` (`transactionId`): Transaction ID
     ///
     /// Returns a [`GetAuditsQueryTransactionId`] request: `.await` it.
+    ///
+    /// # Errors
+    ///
+    /// The error codes the API documents for each status ([`ErrorCode`](crate::models::ErrorCode), as [`ErrorBody::error_code`](crate::models::ErrorBody::error_code) reads them from the error body):
+    ///
+    /// - 400: `bad.request`, `response.entity.too.large`
+    /// - 401: `authentication.required`, `bad.credentials`
+    /// - 403: `not.authorized`
+    /// - 404: `not.found`
+    /// - 408: `client.timeout`
+    /// - 413: `request.entity.too.large`
+    /// - 415: `unsupported.media.type`
+    /// - 429: `too.many.requests`, `too.many.requests.retry.after`
+    /// - 500: `internal.server.error`
+    /// - 503: `service.unavailable`
+    /// - 504: `authentication.request.timeout`, `request.timeout`
     pub fn get_audits_query_transaction_id(
         &self,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
