@@ -3,7 +3,8 @@
 //!
 //! 1. Generation: a child process (this binary, `bench-codegen-child`) generates and writes a crate into
 //!    an empty folder and reports its wall time and peak resident memory (`VmHWM`): the audit spec, the
-//!    audit selection of the platform description, and the whole platform with a feature per tag.
+//!    audit selection of the platform description, and the whole platform with a feature per tag, the
+//!    platform both as Genesys serves it (Swagger 2.0 JSON) and in OpenAPI 3.0 YAML.
 //! 2. Compilation: the audit crate and two crates that `cargo-progenitor` (installed pinned under
 //!    `.tools/`) generates from the same spec, one per progenitor interface style, built in one target
 //!    folder with their dependencies already built: each clean debug build of the crate alone, the
@@ -23,8 +24,10 @@ use crate::{SETTINGS, workspace_root};
 const PROGENITOR_VERSION: &str = "0.15.1";
 /// Where it is installed, relative to the workspace root.
 const TOOLS: &str = ".tools/progenitor";
-/// The platform description, beside the workspace.
-const PLATFORM: &str = "../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml";
+/// The platform description as Genesys serves it (Swagger 2.0 JSON), beside the workspace.
+const PLATFORM: &str = "../shared/spec-reference/genesys-platform-242.0.0.swagger.json";
+/// The same description in OpenAPI 3.0 YAML, to compare reading the two.
+const PLATFORM_OPENAPI: &str = "../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml";
 /// The platform crate's settings: a feature per tag.
 const PLATFORM_SETTINGS: &str = "tests/fixtures/settings/genesys-platform.codegen.toml";
 const USAGE: &str = "usage: cargo xtask bench-codegen [--quick] [--only generation|compile|platform]";
@@ -64,16 +67,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scratch = root.join("target/bench-codegen");
     std::fs::create_dir_all(&scratch).map_err(|err| format!("error: {}: {err}", scratch.display()))?;
     let audit_spec = root.join("spec").join(settings()?.spec);
-    let platform = root.join(PLATFORM);
-    if !platform.is_file() {
-        return Err(format!(
-            "error: {} is missing: the shared reference specs lie beside the workspace",
-            platform.display()
-        ));
+    let (platform, platform_openapi) = (root.join(PLATFORM), root.join(PLATFORM_OPENAPI));
+    for file in [&platform, &platform_openapi] {
+        if !file.is_file() {
+            return Err(format!(
+                "error: {} is missing: the shared reference specs lie beside the workspace",
+                file.display()
+            ));
+        }
     }
 
     if wanted("generation") {
-        generation_table(&root, &scratch, &audit_spec, &platform)?;
+        generation_table(&root, &scratch, &audit_spec, [&platform, &platform_openapi])?;
     }
     if wanted("compile") {
         println!("\n## Clean debug build of the generated audit crate alone (dependencies built)\n");
@@ -86,14 +91,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn generation_table(root: &Path, scratch: &Path, audit_spec: &Path, platform: &Path) -> Result<(), String> {
+/// `platforms`: the platform description as Genesys serves it (Swagger 2.0 JSON), then in OpenAPI 3.0 YAML.
+fn generation_table(root: &Path, scratch: &Path, audit_spec: &Path, platforms: [&Path; 2]) -> Result<(), String> {
     println!("## Generation (whole process: read, generate, write into an empty folder)\n");
     println!("| input | runs | median ms, to generate | median ms, to write the files | peak memory (MiB) |");
     println!("| --- | ---: | ---: | ---: | ---: |");
+    let [served, openapi] = platforms;
     let inputs = [
-        ("audit spec", audit_spec, root.join(SETTINGS), 21),
-        ("platform, audit selection", platform, root.join(SETTINGS), 5),
-        ("platform, whole, feature per tag", platform, root.join(PLATFORM_SETTINGS), 5),
+        ("audit spec (`spec/`)", audit_spec, root.join(SETTINGS), 21),
+        ("platform as served (Swagger 2.0 JSON), audit selection", served, root.join(SETTINGS), 5),
+        ("platform in OpenAPI 3.0 YAML, audit selection", openapi, root.join(SETTINGS), 5),
+        ("platform as served (Swagger 2.0 JSON), whole, feature per tag", served, root.join(PLATFORM_SETTINGS), 5),
+        ("platform in OpenAPI 3.0 YAML, whole, feature per tag", openapi, root.join(PLATFORM_SETTINGS), 5),
     ];
     // Each run writes into a folder of its own, removed after every run. Writing depends on the file
     // system's state more than on us: on ext4, creating thousands of files soon after removing as many
