@@ -60,9 +60,7 @@ pub(crate) fn upconvert(path: &Path, raw: Value) -> Converted {
         produces: media_types(doc.get("produces")),
         body_parameters: Map::new(),
     };
-    let mut doc = Value::Object(doc);
-    converter.rewrite_refs(&mut doc);
-    let Value::Object(doc) = doc else { unreachable!("an object stays an object") };
+    doc.values_mut().for_each(|value| converter.rewrite_refs(value));
     let converted = converter.document(doc);
     let Converter { mut sink, origins, .. } = converter;
     let warnings = sink.take_warnings();
@@ -299,5 +297,136 @@ fn drop_nulls(map: &mut Map<String, Value>, in_example: bool) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn convert(doc: Value) -> Converted {
+        upconvert(Path::new("s.json"), doc)
+    }
+
+    #[test]
+    fn host_base_path_and_schemes_are_servers() {
+        let servers = |doc: Value| convert(doc).raw["servers"].clone();
+        let doc =
+            json!({"swagger": "2.0", "host": "api.example.com", "basePath": "/v1/", "schemes": ["https", "http"]});
+        assert_eq!(servers(doc), json!([{"url": "https://api.example.com/v1"}, {"url": "http://api.example.com/v1"}]));
+        assert_eq!(servers(json!({"swagger": "2.0", "host": "h.example"})), json!([{"url": "//h.example"}]));
+        assert_eq!(servers(json!({"swagger": "2.0", "basePath": "/api"})), json!([{"url": "/api"}]));
+        assert_eq!(servers(json!({"swagger": "2.0"})), Value::Null, "no host, no servers");
+        let templated = json!({"swagger": "2.0", "host": "{tenant}.example.com", "schemes": ["https"]});
+        let expected =
+            json!([{"url": "https://{tenant}.example.com", "variables": {"tenant": {"default": "unknown"}}}]);
+        assert_eq!(servers(templated), expected);
+    }
+
+    #[test]
+    fn security_definitions_are_security_schemes_under_3_0_names() {
+        let doc = json!({
+            "swagger": "2.0",
+            "securityDefinitions": {
+                "PureCloud OAuth": {"type": "oauth2", "flow": "implicit", "authorizationUrl": "https://l.example/authorize?x=1", "scopes": {"all": "All"}},
+                "app": {"type": "oauth2", "flow": "application", "tokenUrl": "https://l.example/token"},
+                "code": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://l.example/a", "tokenUrl": "https://l.example/t", "scopes": {}},
+                "basic": {"type": "basic", "description": "user and password"},
+                "key": {"type": "apiKey", "name": "X-Key", "in": "header"}
+            },
+            "security": [{"PureCloud OAuth": ["all"]}],
+            "paths": {"/a": {"get": {"security": [{"PureCloud OAuth": ["a:read"]}, {"key": []}], "responses": {}}}}
+        });
+        let converted = convert(doc);
+        assert!(converted.errors.is_empty(), "{:?}", converted.errors);
+        let schemes = &converted.raw["components"]["securitySchemes"];
+        assert_eq!(
+            schemes["PureCloud_OAuth"],
+            json!({"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://l.example/authorize", "scopes": {"all": "All"}}}})
+        );
+        assert_eq!(
+            schemes["app"]["flows"],
+            json!({"clientCredentials": {"tokenUrl": "https://l.example/token", "scopes": {}}})
+        );
+        assert!(schemes["code"]["flows"]["authorizationCode"].is_object());
+        assert_eq!(schemes["basic"], json!({"type": "http", "description": "user and password", "scheme": "basic"}));
+        assert_eq!(schemes["key"], json!({"type": "apiKey", "name": "X-Key", "in": "header"}));
+        assert_eq!(converted.raw["security"], json!([{"PureCloud_OAuth": ["all"]}]));
+        assert_eq!(
+            converted.raw["paths"]["/a"]["get"]["security"],
+            json!([{"PureCloud_OAuth": ["a:read"]}, {"key": []}])
+        );
+    }
+
+    #[test]
+    fn schema_keywords_2_0_spells_otherwise_are_the_3_0_ones() {
+        let doc = json!({
+            "swagger": "2.0",
+            "definitions": {
+                "Pet": {
+                    "type": "object",
+                    "discriminator": "kind",
+                    "description": null,
+                    "properties": {
+                        "kind": {"type": "string"},
+                        "name": {"type": "string", "x-nullable": true},
+                        "photo": {"type": "file"},
+                        "tags": {"type": "array"},
+                        "owner": {"$ref": "#/definitions/Owner", "x-nullable": true},
+                        "flag": {"type": "boolean", "required": true}
+                    }
+                },
+                "Owner": {"type": "object", "default": null}
+            }
+        });
+        let converted = convert(doc);
+        let pet = &converted.raw["components"]["schemas"]["Pet"];
+        assert_eq!(pet["discriminator"], json!({"propertyName": "kind"}));
+        assert!(pet.get("description").is_none(), "a null member means absent");
+        assert_eq!(pet["properties"]["name"], json!({"type": "string", "nullable": true}));
+        assert_eq!(pet["properties"]["photo"], json!({"type": "string", "format": "binary"}));
+        assert_eq!(pet["properties"]["tags"], json!({"type": "array", "items": {}}));
+        assert_eq!(
+            pet["properties"]["owner"],
+            json!({"$ref": "#/components/schemas/Owner", "x-nullable": true}),
+            "beside a $ref, members stay as they are"
+        );
+        assert_eq!(pet["properties"]["flag"], json!({"type": "boolean"}));
+        assert_eq!(converted.raw["components"]["schemas"]["Owner"], json!({"type": "object", "default": null}));
+        let warnings: Vec<String> = converted.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("s.json#/definitions/Pet/properties/flag/required: `required: true`"));
+    }
+
+    #[test]
+    fn what_3_0_cannot_say_is_an_error_at_its_place_and_the_rest_is_converted() {
+        let doc = json!({
+            "swagger": "2.0",
+            "paths": {"/a/{id}": {"get": {
+                "parameters": [
+                    {"name": "id", "in": "path", "type": "array", "collectionFormat": "pipes", "items": {"type": "string"}},
+                    {"name": "b", "in": "body", "schema": {"type": "string"}},
+                    {"name": "f", "in": "formData", "type": "string"},
+                    {"name": "q", "in": "query", "type": ["string", "null"]},
+                    {"name": "z", "in": "query", "type": "array", "collectionFormat": "bogus", "items": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "ok"}}
+            }}}
+        });
+        let converted = convert(doc);
+        let errors: Vec<String> = converted.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            [
+                "s.json#/paths/~1a~1{id}/get/parameters/0/collectionFormat: `collectionFormat: pipes` in a path parameter: OpenAPI 3.0 has no such style (only a query parameter may be pipes)",
+                "s.json#/paths/~1a~1{id}/get/parameters/2: a form parameter beside a body parameter: an operation has one request body",
+                "s.json#/paths/~1a~1{id}/get/parameters/3/type: a list of types: OpenAPI 2.0 and 3.0 give a schema one type (3.1 reads a list)",
+                "s.json#/paths/~1a~1{id}/get/parameters/4/collectionFormat: unknown `collectionFormat` \"bogus\": expected csv, ssv, tsv, pipes or multi",
+            ]
+        );
+        assert_eq!(converted.raw["openapi"], json!("3.0.3"));
+        assert_eq!(converted.raw["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"]["type"], json!("array"));
     }
 }
