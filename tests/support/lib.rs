@@ -2,6 +2,7 @@
 
 pub mod export_tool;
 pub mod mock;
+pub mod swagger;
 pub mod tools;
 pub mod traces;
 
