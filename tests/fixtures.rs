@@ -3,8 +3,9 @@
 //! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
 //! JSON, operations without an `operationId` or without a success response, and composition (`allOf`,
 //! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test,
-//! parameters that are objects, cookies, JSON text or delimited arrays, text rustc refuses in source, and
-//! Swagger 2.0 documents (their sections and servers, body and form parameters, collection formats).
+//! parameters that are objects, cookies, JSON text or delimited arrays, text rustc refuses in source,
+//! Swagger 2.0 documents (their sections and servers, body and form parameters, collection formats), and
+//! documents without paths.
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -30,6 +31,7 @@ const ODD_TEXT: &str = "odd-text.yaml";
 const SWAGGER_SECTIONS: &str = "swagger-sections.yaml";
 const SWAGGER_BODIES: &str = "swagger-bodies.yaml";
 const SWAGGER_PARAMETERS: &str = "swagger-parameters.yaml";
+const COMPONENTS_ONLY: &str = "components-only.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -47,6 +49,7 @@ const COMPILED: &[&str] = &[
     SWAGGER_SECTIONS,
     SWAGGER_BODIES,
     SWAGGER_PARAMETERS,
+    COMPONENTS_ONLY,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -152,6 +155,31 @@ fn swagger_bodies_files() {
 #[test]
 fn swagger_parameters_files() {
     assert_snapshots(SWAGGER_PARAMETERS);
+}
+
+#[test]
+fn components_only_files() {
+    assert_snapshots(COMPONENTS_ONLY);
+}
+
+/// The lines of a generation's warnings.
+fn warnings(generated: &Generated) -> Vec<String> {
+    generated.warnings.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_document_of_components_only_generates_models_and_no_operations() {
+    let generated = generate(COMPONENTS_ONLY);
+    assert_eq!(
+        warnings(&generated),
+        [
+            "components-only.yaml#/paths: the document has no `paths`, which OpenAPI requires before 3.1: read as a document of components only, with models and no operations"
+        ]
+    );
+    let operations: Vec<&String> = generated.files.keys().filter(|path| path.starts_with("src/operations/")).collect();
+    assert_eq!(operations, ["src/operations/mod.rs"]);
+    let widget = file(&generated, "src/models/widget.rs");
+    assert_eq!(field_type(widget, "color"), "::std::option::Option<crate::models::Color>");
 }
 
 #[test]

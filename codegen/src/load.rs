@@ -15,6 +15,9 @@ mod downconvert;
 /// The operations the settings select, cut out before the document is typed.
 #[path = "select.rs"]
 mod select;
+/// Slips with one sound reading (a response without `description`), read so with a warning.
+#[path = "slips.rs"]
+mod slips;
 /// OpenAPI 2.0 to 3.0.
 #[path = "swagger/mod.rs"]
 mod swagger;
@@ -89,7 +92,7 @@ pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document,
         select::apply(raw, selection)
             .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))
     };
-    let (raw, warnings, errors, origins) = if swagger::is_2_0(&raw) {
+    let (mut raw, mut warnings, errors, origins) = if swagger::is_2_0(&raw) {
         // The selection is cut out of the 2.0 document, so that only what is kept is converted.
         let mut warnings = select(&mut raw)?;
         let converted = swagger::upconvert(path, raw);
@@ -103,7 +106,20 @@ pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document,
         let warnings = select(&mut raw)?;
         (raw, warnings, Vec::new(), None)
     };
-    let mut doc = Document { path: path.to_path_buf(), api: OpenAPI::default(), raw, warnings, errors, origins };
+    let at = |(pointer, message): (Pointer, String)| Diagnostic {
+        file: path.to_path_buf(),
+        location: Location::Pointer(pointer),
+        message,
+    };
+    let slips: Vec<Diagnostic> = slips::read_past(&mut raw).into_iter().map(at).collect();
+    let mut doc =
+        Document { path: path.to_path_buf(), api: OpenAPI::default(), raw, warnings: Vec::new(), errors, origins };
+    // The slips were read past in the converted form of a 2.0 document: each is said at its place as written.
+    let mut slips: Vec<Diagnostic> = slips.into_iter().map(|warning| doc.relocate_one(warning)).collect();
+    slips.sort();
+    slips.dedup();
+    warnings.extend(slips);
+    doc.warnings = warnings;
     // The errors loading read past wait for the model, which reports them with its own.
     match typed(path, &doc.raw, &doc.raw) {
         Ok(api) => doc.api = api,
