@@ -100,6 +100,22 @@ fn multipart_response() {
     );
 }
 
+/// A path item given by `$ref` is read as the one it names in the same document; one in another file,
+/// one that names nothing or no object, and references that only name each other are errors.
+#[test]
+fn path_item_references_that_name_no_path_item() {
+    let body = "paths:\n  /a: {$ref: 'other.yaml#/paths/~1a'}\n  /b: {$ref: '#/paths/~1gone'}\n  /c: {$ref: '#/info/title'}\n  /d: {$ref: '#/paths/~1e'}\n  /e: {$ref: '#/paths/~1d'}\n  /f:\n    get: {operationId: getF, responses: {'200': {description: ok}}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a: unsupported path item reference \"other.yaml#/paths/~1a\": only references within the document are supported",
+            "bad.yaml#/paths/~1b: path item reference \"#/paths/~1gone\" names nothing in the document",
+            "bad.yaml#/paths/~1c: path item reference \"#/info/title\" names a string, not a path item",
+            "bad.yaml#/paths/~1d: path item references that form a cycle: #/paths/~1d -> #/paths/~1e -> #/paths/~1d: no path item is named",
+        ]
+    );
+}
+
 #[test]
 fn every_problem_is_reported_together_in_pointer_order() {
     let body = format!(

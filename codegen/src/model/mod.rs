@@ -226,12 +226,7 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
         operations,
         error_body,
         regions: Vec::new(),
-        warnings: doc
-            .warnings
-            .iter()
-            .cloned()
-            .chain(sink.take_warnings().into_iter().map(|w| doc.relocate_one(w)))
-            .collect(),
+        warnings: doc.warnings.iter().cloned().chain(doc.relocate(Diagnostics(sink.take_warnings())).0).collect(),
         features: Vec::new(),
     };
     let model = sink.finish(model).map_err(|diagnostics| doc.relocate(diagnostics));

@@ -338,8 +338,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
             };
             let id = operation.operation_id.clone().unwrap_or_else(|| {
                 let name = naming::route_name(key, path);
-                let message = format!("operation has no operationId: named `{name}` from its method and path");
-                types.sink.warn(&pointer.join(key), message);
+                let reason = doc.shared_operations.get(&pointer.join(key));
+                let reason = reason.map_or("operation has no operationId", String::as_str);
+                types.sink.warn(&pointer.join(key), format!("{reason}: named `{name}` from its method and path"));
                 name
             });
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
