@@ -37,6 +37,28 @@ fn operation_without_an_id_is_a_warning_not_an_error() {
     assert!(generated.files.contains_key("src/operations/post_api_v2_audits_by_id.rs"), "{:?}", generated.files.keys());
 }
 
+/// A parameter sent as text whose schema is an object or an array has no text form of its own: the caller
+/// gives the text, with a warning.
+#[test]
+fn text_parameter_that_is_not_a_single_value_is_a_warning() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{{name: f, in: query, content: {{text/plain: {{schema: {{type: object, properties: {{x: {{type: string}}}}}}}}}}}}]\n      {OK_RESPONSE}\n"
+    );
+    let spec = Path::new("ok.yaml");
+    let generated =
+        genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "ok.yaml#/paths/~1a/get/parameters/0/content/text~1plain/schema: a parameter sent as text whose schema is not a single value (a string, a number, a boolean or an enum): the caller gives the text to send"
+        ]
+    );
+    let operation = &generated.files["src/operations/get_a.rs"];
+    assert!(operation.contains("value: impl ::std::convert::Into<::std::string::String>"), "{operation}");
+    assert!(!generated.files.keys().any(|path| path.starts_with("src/models/get_a")), "{:?}", generated.files.keys());
+}
+
 #[test]
 fn dangling_schema_reference() {
     let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n";
@@ -85,6 +107,19 @@ fn multipart_response() {
         errors(body),
         [
             "bad.yaml#/paths/~1a/get/responses/200/content/multipart~1form-data: unsupported: a multipart or form-encoded response body"
+        ]
+    );
+}
+
+/// A parameter given by `content` is written as JSON or as text; another media type says nothing of how to
+/// write a value in a query, a header, a path or a cookie.
+#[test]
+fn parameter_given_as_a_media_type_without_a_text_form() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: q, in: query, content: {application/xml: {schema: {type: string}}}}]\n      responses: {'200': {description: ok}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a/get/parameters/0/content: unsupported: a parameter given as \"application/xml\": only JSON and text media types say how to write a value in a query"
         ]
     );
 }

@@ -461,11 +461,11 @@ fn parameters(
     params
 }
 
-/// How a parameter is written: by its style, or as JSON when `content` describes it; the reason when its
-/// style cannot write it.
-fn param_style(param: &Parameter, is_object: bool) -> Result<QueryStyle, String> {
+/// How a parameter is written: by its style, or as JSON when `content` describes it as JSON; the reason
+/// when its style cannot write it.
+fn param_style(param: &Parameter, is_object: bool, json_content: bool) -> Result<QueryStyle, String> {
     let data = param.parameter_data_ref();
-    if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
+    if json_content {
         return Ok(QueryStyle::Json);
     }
     let explode = data.explode;
@@ -543,6 +543,8 @@ fn parameter(
         Parameter::Cookie { .. } => ParamLocation::Cookie,
     };
     let hint = format!("{}{}", ctx.names.builder, naming::type_name(&data.name));
+    // The text media type a parameter given by `content` is sent as, when it is not JSON.
+    let mut text_media = None;
     let (schema, schema_at) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => (Some(schema), at.join("schema")),
         ParameterSchemaOrContent::Content(content) => {
@@ -550,19 +552,39 @@ fn parameter(
                 types.sink.error(&at.join("content"), "a parameter's `content` lists no media type");
                 return None;
             };
-            if media.encoding != Encoding::Json {
-                types.sink.error(
-                    &at.join("content"),
-                    format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type),
-                );
-                return None;
+            match media.encoding {
+                Encoding::Json => {}
+                Encoding::Text => text_media = Some(media.media_type.clone()),
+                _ => {
+                    let message = format!(
+                        "unsupported: a parameter given as {:?}: only JSON and text media types say how to write \
+                         a value in a {}",
+                        media.media_type,
+                        location_name(param)
+                    );
+                    types.sink.error(&at.join("content"), message);
+                    return None;
+                }
             }
             (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
         }
     };
-    let mut ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint));
-    let by_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
-    if ty == Type::Json && !by_content {
+    let json_content = matches!(data.format, ParameterSchemaOrContent::Content(_)) && text_media.is_none();
+    let ty = match schema {
+        // Text is written as it is: only a single value has a text form of its own (an inline object is
+        // not made a type that nothing would use).
+        Some(ReferenceOr::Item(schema)) if text_media.is_some() && !is_single_value(schema) => None,
+        Some(schema) => Some(types.schema_type(schema, &schema_at, &hint)),
+        None => Some(Type::Json),
+    };
+    let single = ty.as_ref().is_some_and(|ty| *ty == Type::Json || is_single_value_type(ty, types));
+    if text_media.is_some() && !single {
+        let message = "a parameter sent as text whose schema is not a single value (a string, a number, a \
+                       boolean or an enum): the caller gives the text to send";
+        types.sink.warn(&schema_at, message);
+    }
+    let mut ty = ty.filter(|_| single || text_media.is_none()).unwrap_or(Type::Json);
+    if ty == Type::Json && !json_content {
         // A parameter whose schema gives no type is text on the wire all the same.
         ty = Type::String;
     }
@@ -570,7 +592,7 @@ fn parameter(
     let style = if is_object && !is_object_like(&ty, types) {
         Err("a value that is neither a scalar, an array of scalars nor an object".to_owned())
     } else {
-        param_style(param, is_object)
+        param_style(param, is_object, json_content)
     };
     let style = style.unwrap_or_else(|reason| {
         types.sink.warn(at, format!("{reason} has no text form in its style: it is sent as JSON text"));
@@ -585,6 +607,9 @@ fn parameter(
     }
     if style == QueryStyle::Json {
         docs::push_paragraph(&mut docs, vec!["Sent as JSON text.".to_owned()]);
+    }
+    if let Some(media) = text_media {
+        docs::push_paragraph(&mut docs, vec![format!("Sent as text (`{media}`).")]);
     }
     Some(Param {
         name: names.claim(naming::value_name(&data.name)),
@@ -605,6 +630,33 @@ fn is_object_like(ty: &Type, types: &TypeBuilder<'_>) -> bool {
             matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_)))
         }
         _ => false,
+    }
+}
+
+/// Whether an inline schema describes a single value (no object, array or composition), which a
+/// parameter sent as text writes as it is.
+fn is_single_value(schema: &openapiv3::Schema) -> bool {
+    use openapiv3::{SchemaKind, Type as T};
+    match &schema.schema_kind {
+        SchemaKind::Type(T::String(_) | T::Number(_) | T::Integer(_) | T::Boolean(_)) => true,
+        SchemaKind::Any(any) => {
+            any.properties.is_empty()
+                && any.items.is_none()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && !matches!(any.typ.as_deref(), Some("object" | "array"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a parameter of this type is a single value with a text form: a scalar or an enum.
+fn is_single_value_type(ty: &Type, types: &TypeBuilder<'_>) -> bool {
+    match types.unaliased(ty) {
+        Some(Type::Vec(_) | Type::Map(_) | Type::Json) | None => false,
+        Some(Type::Named(name)) => matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Enum(_))),
+        Some(_) => true,
     }
 }
 
