@@ -101,12 +101,12 @@ fn form_body_that_is_not_an_object() {
 }
 
 #[test]
-fn multipart_response() {
-    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {multipart/form-data: {schema: {type: object}}}}}\n";
+fn form_response_that_is_not_an_object() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {application/x-www-form-urlencoded: {schema: {type: array}}}}}\n";
     assert_eq!(
         errors(body),
         [
-            "bad.yaml#/paths/~1a/get/responses/200/content/multipart~1form-data: unsupported: a multipart or form-encoded response body"
+            "bad.yaml#/paths/~1a/get/responses/200/content/application~1x-www-form-urlencoded/schema: a form body must be an object: its properties are the form's fields"
         ]
     );
 }

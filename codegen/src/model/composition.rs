@@ -641,6 +641,7 @@ fn shape_name(ty: &Type) -> String {
         Type::Named(name) => naming::type_name(name),
         Type::Bytes => "Bytes".to_owned(),
         Type::Multipart => "Multipart".to_owned(),
+        Type::MultipartBody => "MultipartBody".to_owned(),
     }
 }
 
@@ -665,7 +666,7 @@ fn specificity(ty: &Type, types: &TypeBuilder<'_>) -> (u8, usize) {
         Type::Int32 | Type::Int64 => (5, 0),
         Type::Float | Type::Double => (6, 0),
         Type::DateTime | Type::Date => (7, 0),
-        Type::String | Type::Bytes | Type::Multipart => (8, 0),
+        Type::String | Type::Bytes | Type::Multipart | Type::MultipartBody => (8, 0),
         Type::Map(_) => (9, 0),
         Type::Json => (10, 0),
     }

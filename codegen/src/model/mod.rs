@@ -92,6 +92,9 @@ pub enum Type {
     Bytes,
     /// The parts of a `multipart/form-data` body, which the caller adds.
     Multipart,
+    /// A `multipart/*` response body as received, with its media type (and so its boundary), for the
+    /// caller's multipart parser.
+    MultipartBody,
 }
 
 /// A named type: a component schema, or an inline enum or object given a name from where it stands.

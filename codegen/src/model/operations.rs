@@ -369,8 +369,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
         let body = operation.request_body.as_ref().and_then(|body| request_body(&ctx, body, types));
         let output = responses(&ctx, &operation.responses, output_name, types, &mut errors);
         let mut docs = operation_docs(operation, method, path);
-        if let Output::Single(Success { media: Some(media), .. }) = &output {
+        if let Output::Single(Success { media: Some(media), ty, .. }) = &output {
             docs::push_paragraph(&mut docs, media_docs("Answers with", media));
+            docs::push_paragraph(&mut docs, multipart_response_docs(ty.as_ref()));
         }
         operations.push(Operation {
             operation_id: id,
@@ -855,7 +856,7 @@ fn responses(
             }
         };
         let (ty, media) = response_type(ctx, response, status, &here, types);
-        let docs = response_docs(response, &media);
+        let docs = response_docs(response, ty.as_ref(), &media);
         cases.push(Success { status, variant: variant_name(status), ty, media, docs });
     }
     let mut default_success = None;
@@ -865,7 +866,7 @@ fn responses(
             errors.note(error_type(ctx, response, &here, types));
             if cases.is_empty() {
                 let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types);
-                let docs = response_docs(response, &media);
+                let docs = response_docs(response, ty.as_ref(), &media);
                 default_success = Some((ty, media, docs));
             }
         }
@@ -898,24 +899,40 @@ fn response_type(
     types: &mut TypeBuilder<'_>,
 ) -> (Option<Type>, Option<Media>) {
     let Some((media, value)) = choose_media(&response.content) else { return (None, None) };
-    if matches!(media.encoding, Encoding::Multipart | Encoding::Form) {
-        types.sink.error(
-            &at.join("content").join(&media.media_type),
-            "unsupported: a multipart or form-encoded response body",
-        );
-        return (None, None);
+    // Any multipart body is handed over as received, with the media type its boundary is in: see
+    // `runtime::MultipartBody` for why it is not parsed.
+    if media.media_type.trim_start().get(..10).is_some_and(|start| start.eq_ignore_ascii_case("multipart/")) {
+        return (Some(Type::MultipartBody), Some(media));
     }
     let hint = format!("{}Response{status}", ctx.names.builder);
-    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types);
+    let at = at.join("content").join(&media.media_type);
+    // A form without a schema holds fields of any name: any JSON object, of strings and arrays of them.
+    let ty = match media.encoding {
+        Encoding::Form if value.schema.is_none() => Some(Type::Json),
+        _ => content_type(value, &media, &at, &hint, types),
+    };
     (ty, Some(media))
 }
 
-fn response_docs(response: &Response, media: &Option<Media>) -> Vec<String> {
+fn response_docs(response: &Response, ty: Option<&Type>, media: &Option<Media>) -> Vec<String> {
     let mut docs = docs::lines(&response.description);
     if let Some(media) = media {
         docs::push_paragraph(&mut docs, media_docs("Received as", media));
     }
+    docs::push_paragraph(&mut docs, multipart_response_docs(ty));
     docs
+}
+
+/// The rustdoc line that says a multipart body is handed over as received, when `ty` is one.
+fn multipart_response_docs(ty: Option<&Type>) -> Vec<String> {
+    if ty != Some(&Type::MultipartBody) {
+        return Vec::new();
+    }
+    vec![
+        "The body is handed over as received, with the media type that holds its boundary, for a multipart \
+         parser to split into parts: see [`MultipartBody`](crate::runtime::MultipartBody)."
+            .to_owned(),
+    ]
 }
 
 /// The variant name of a success status: its reason phrase, or `Status` and the code.
