@@ -37,6 +37,28 @@ fn operation_without_an_id_is_a_warning_not_an_error() {
     assert!(generated.files.contains_key("src/operations/post_api_v2_audits_by_id.rs"), "{:?}", generated.files.keys());
 }
 
+/// A parameter sent as text whose schema is an object or an array has no text form of its own: the caller
+/// gives the text, with a warning.
+#[test]
+fn text_parameter_that_is_not_a_single_value_is_a_warning() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{{name: f, in: query, content: {{text/plain: {{schema: {{type: object, properties: {{x: {{type: string}}}}}}}}}}}}]\n      {OK_RESPONSE}\n"
+    );
+    let spec = Path::new("ok.yaml");
+    let generated =
+        genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "ok.yaml#/paths/~1a/get/parameters/0/content/text~1plain/schema: a parameter sent as text whose schema is not a single value (a string, a number, a boolean or an enum): the caller gives the text to send"
+        ]
+    );
+    let operation = &generated.files["src/operations/get_a.rs"];
+    assert!(operation.contains("value: impl ::std::convert::Into<::std::string::String>"), "{operation}");
+    assert!(!generated.files.keys().any(|path| path.starts_with("src/models/get_a")), "{:?}", generated.files.keys());
+}
+
 #[test]
 fn dangling_schema_reference() {
     let body = "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n";
@@ -55,17 +77,6 @@ fn all_of_members_that_disagree_on_a_property_name_both_places() {
         errors(body),
         [
             "bad.yaml#/components/schemas/B/allOf/1/properties/x: `allOf` members disagree on property \"x\": a number here, a string at #/components/schemas/A/properties/x"
-        ]
-    );
-}
-
-#[test]
-fn all_of_member_that_is_not_an_object() {
-    let body = "paths: {}\ncomponents:\n  schemas:\n    B:\n      allOf:\n        - {type: object, properties: {x: {type: string}}}\n        - {type: string}\n";
-    assert_eq!(
-        errors(body),
-        [
-            "bad.yaml#/components/schemas/B/allOf/1: an `allOf` member must be an object: its properties are merged into one struct"
         ]
     );
 }
@@ -90,12 +101,60 @@ fn form_body_that_is_not_an_object() {
 }
 
 #[test]
-fn multipart_response() {
-    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {multipart/form-data: {schema: {type: object}}}}}\n";
+fn form_response_that_is_not_an_object() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {application/x-www-form-urlencoded: {schema: {type: array}}}}}\n";
     assert_eq!(
         errors(body),
         [
-            "bad.yaml#/paths/~1a/get/responses/200/content/multipart~1form-data: unsupported: a multipart or form-encoded response body"
+            "bad.yaml#/paths/~1a/get/responses/200/content/application~1x-www-form-urlencoded/schema: a form body must be an object: its properties are the form's fields"
+        ]
+    );
+}
+
+/// A parameter given by `content` is written as JSON or as text; another media type says nothing of how to
+/// write a value in a query, a header, a path or a cookie.
+#[test]
+fn parameter_given_as_a_media_type_without_a_text_form() {
+    let body = "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{name: q, in: query, content: {application/xml: {schema: {type: string}}}}]\n      responses: {'200': {description: ok}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a/get/parameters/0/content: unsupported: a parameter given as \"application/xml\": only JSON and text media types say how to write a value in a query"
+        ]
+    );
+}
+
+/// A path item given by `$ref` is read as the one it names in the same document; one in another file,
+/// one that names nothing or no object, and references that only name each other are errors.
+#[test]
+fn path_item_references_that_name_no_path_item() {
+    let body = "paths:\n  /a: {$ref: 'other.yaml#/paths/~1a'}\n  /b: {$ref: '#/paths/~1gone'}\n  /c: {$ref: '#/info/title'}\n  /d: {$ref: '#/paths/~1e'}\n  /e: {$ref: '#/paths/~1d'}\n  /f:\n    get: {operationId: getF, responses: {'200': {description: ok}}}\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/paths/~1a: unsupported path item reference \"other.yaml#/paths/~1a\": only references within the document are supported",
+            "bad.yaml#/paths/~1b: path item reference \"#/paths/~1gone\" names nothing in the document",
+            "bad.yaml#/paths/~1c: path item reference \"#/info/title\" names a string, not a path item",
+            "bad.yaml#/paths/~1d: path item references that form a cycle: #/paths/~1d -> #/paths/~1e -> #/paths/~1d: no path item is named",
+        ]
+    );
+}
+
+/// Each choice of each `oneOf` among the members of an `allOf` is a struct: past a bound, an error
+/// rather than a flood of types.
+#[test]
+fn one_of_inside_all_of_members_that_make_too_many_structs() {
+    let one_of = |n: usize| {
+        format!(
+            "{{oneOf: [{{type: object, required: [a{n}], properties: {{a{n}: {{type: string}}}}}}, {{type: object, required: [b{n}], properties: {{b{n}: {{type: string}}}}}}]}}"
+        )
+    };
+    let members: Vec<String> = (0..7).map(one_of).collect();
+    let body = format!("paths: {{}}\ncomponents:\n  schemas:\n    X: {{allOf: [{}]}}\n", members.join(", "));
+    assert_eq!(
+        errors(&body),
+        [
+            "bad.yaml#/components/schemas/X: the `oneOf`s and `anyOf`s among these `allOf` members make more than 64 combinations, each a struct: too many to generate"
         ]
     );
 }
@@ -103,12 +162,12 @@ fn multipart_response() {
 #[test]
 fn every_problem_is_reported_together_in_pointer_order() {
     let body = format!(
-        "paths:\n  /b/{{x}}:\n    get: {{operationId: getB, {OK_RESPONSE}}}\n  /a/{{y}}:\n    get: {{operationId: getA, {OK_RESPONSE}}}\ncomponents:\n  schemas:\n    C: {{allOf: [{{type: string}}, {{type: object}}]}}\n"
+        "paths:\n  /b/{{x}}:\n    get: {{operationId: getB, {OK_RESPONSE}}}\n  /a/{{y}}:\n    get: {{operationId: getA, {OK_RESPONSE}}}\ncomponents:\n  schemas:\n    C: {{allOf: [{{$ref: '#/components/schemas/Gone'}}, {{type: object}}]}}\n"
     );
     assert_eq!(
         errors(&body),
         [
-            "bad.yaml#/components/schemas/C/allOf/0: an `allOf` member must be an object: its properties are merged into one struct",
+            "bad.yaml#/components/schemas/C/allOf/0: reference \"#/components/schemas/Gone\" names no schema in components/schemas",
             "bad.yaml#/paths/~1a~1{y}/get: path parameter \"y\" is not declared",
             "bad.yaml#/paths/~1b~1{x}/get: path parameter \"x\" is not declared",
         ]

@@ -3,8 +3,10 @@
 //! names that are keywords or collide, recursive schemas, several success responses, bodies that are not
 //! JSON, operations without an `operationId` or without a success response, and composition (`allOf`,
 //! `oneOf`, `anyOf`, `not`), whose generated crate also decodes and re-encodes real payloads in a test,
-//! parameters that are objects, cookies, JSON text or delimited arrays, text rustc refuses in source, and
-//! Swagger 2.0 documents (their sections and servers, body and form parameters, collection formats).
+//! parameters that are objects, cookies, JSON text or delimited arrays, text rustc refuses in source,
+//! Swagger 2.0 documents (their sections and servers, body and form parameters, collection formats), and
+//! what real publishers serve that few tools read (responses without a description, path items given by
+//! `$ref`, text parameters, form and multipart responses, `oneOf` inside `allOf`, documents without paths).
 //!
 //! Each fixture has a snapshot per generated file, and tests of the behaviour that matters most; one test
 //! builds every fixture (and both reference specs) as crates of a scratch workspace and runs clippy on
@@ -31,6 +33,8 @@ const SWAGGER_SECTIONS: &str = "swagger-sections.yaml";
 const SWAGGER_BODIES: &str = "swagger-bodies.yaml";
 const SWAGGER_PARAMETERS: &str = "swagger-parameters.yaml";
 const SWAGGER_GENESYS_EXTENSIONS: &str = "swagger-genesys-extensions.yaml";
+const REAL_WORLD_SLIPS: &str = "real-world-slips.yaml";
+const COMPONENTS_ONLY: &str = "components-only.yaml";
 
 /// The construct fixtures, then the reference specs: every spec the compile check builds.
 const COMPILED: &[&str] = &[
@@ -49,6 +53,8 @@ const COMPILED: &[&str] = &[
     SWAGGER_BODIES,
     SWAGGER_PARAMETERS,
     SWAGGER_GENESYS_EXTENSIONS,
+    REAL_WORLD_SLIPS,
+    COMPONENTS_ONLY,
     "genesys-audit-121.0.0.openapi.yaml",
     "genesys-audit-242.0.0.openapi.yaml",
 ];
@@ -190,6 +196,178 @@ fn genesys_extensions_give_error_codes_scopes_previews_and_a_method_name_warning
     let preview = file(&generated, "src/operations/post_widget_preview.rs");
     assert!(preview.contains("/// A preview: Genesys may change or remove this operation"), "{preview}");
     assert!(preview.contains("/// - any other status: `bad.request`\n"), "{preview}");
+}
+
+#[test]
+fn real_world_slips_files() {
+    assert_snapshots(REAL_WORLD_SLIPS);
+}
+
+#[test]
+fn components_only_files() {
+    assert_snapshots(COMPONENTS_ONLY);
+}
+
+/// The lines of a generation's warnings.
+fn warnings(generated: &Generated) -> Vec<String> {
+    generated.warnings.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn slips_are_read_with_a_warning_at_their_place() {
+    let generated = generate(REAL_WORLD_SLIPS);
+    let left_out = "an `allOf` member that is not an object is left out of the struct the others merge into, since \
+                    no value is both an object and a string";
+    let shared = "operation copied from #/components/x-path-items/Status/get to 2 paths by their `$ref`s, so its \
+                  operationId \"getStatus\" names none";
+    assert_eq!(
+        warnings(&generated),
+        [
+            "real-world-slips.yaml#/components/responses/NotFound/description: a response needs a `description`, which OpenAPI requires: read as an empty one".to_owned(),
+            // Said once, where it is written, although `/animals/{petId}` holds a copy of the response.
+            "real-world-slips.yaml#/paths/~1pets~1{petId}/get/responses/200/description: a response needs a `description`, which OpenAPI requires: read as an empty one".to_owned(),
+            format!("real-world-slips.yaml#/components/schemas/Labelled/allOf/1: {left_out}"),
+            format!("real-world-slips.yaml#/components/schemas/Labelled/allOf/2: {left_out} (#/components/schemas/Code is one)"),
+            "real-world-slips.yaml#/paths/~1animals~1{petId}/get: operation copied from #/paths/~1pets~1{petId}/get by the path item's `$ref`, where its operationId \"getPet\" stays: named `get_animals_by_pet_id` from its method and path".to_owned(),
+            format!("real-world-slips.yaml#/paths/~1v1~1status/get: {shared}: named `get_v1_status` from its method and path"),
+            format!("real-world-slips.yaml#/paths/~1v2~1status/get: {shared}: named `get_v2_status` from its method and path"),
+        ]
+    );
+    let get_pet = file(&generated, "src/operations/get_pet.rs");
+    assert!(get_pet.contains("200 => response.decode(),"), "{get_pet}");
+    let labelled = file(&generated, "src/models/labelled.rs");
+    assert_eq!(field_type(labelled, "text"), "::std::string::String", "the object member is merged:\n{labelled}");
+}
+
+#[test]
+fn path_items_given_by_ref_hold_the_operations_they_name() {
+    let generated = generate(REAL_WORLD_SLIPS);
+    let animals = file(&generated, "src/operations/get_animals_by_pet_id.rs");
+    for line in [
+        "request.push_literal(\"animals\");",
+        "request.push_param(\"petId\", &self.pet_id);",
+        "200 => response.decode(),",
+    ] {
+        assert!(animals.contains(line), "no {line:?} in:\n{animals}");
+    }
+    assert!(
+        generated.files.contains_key("src/operations/get_pet.rs"),
+        "the operation keeps its operationId where it is written"
+    );
+    for version in ["v1", "v2"] {
+        let status = file(&generated, &format!("src/operations/get_{version}_status.rs"));
+        assert!(status.contains(&format!("request.push_literal(\"{version}/status\");")), "{status}");
+        assert!(status.contains("200 => response.text(),"), "{status}");
+    }
+    assert!(!generated.files.contains_key("src/operations/get_status.rs"), "{:?}", generated.files.keys());
+}
+
+#[test]
+fn text_parameters_are_sent_as_text() {
+    let generated = generate(REAL_WORLD_SLIPS);
+    let search = file(&generated, "src/operations/search.rs");
+    for line in [
+        "q: impl ::std::convert::Into<::std::string::String>,",
+        "request.query(\"q\", value);",
+        "/// Sent as text (`text/plain`).\n    pub fn x_limit(mut self, value: i32) -> Self {",
+        "request.header(\"X-Limit\", value);",
+    ] {
+        assert!(search.contains(line), "no {line:?} in:\n{search}");
+    }
+    assert!(!search.contains("_json("), "{search}");
+}
+
+#[test]
+fn form_responses_are_read_into_their_struct_and_multipart_ones_handed_over() {
+    let generated = generate(REAL_WORLD_SLIPS);
+    let token = file(&generated, "src/operations/create_token.rs");
+    for line in [
+        "crate::runtime::Response<crate::models::Token>",
+        "200 => crate::runtime::decode_form(\"createToken\", response),",
+        "request.accept(\"application/x-www-form-urlencoded\");",
+    ] {
+        assert!(token.contains(line), "no {line:?} in:\n{token}");
+    }
+    let batch = file(&generated, "src/operations/run_batch.rs");
+    for line in [
+        "crate::runtime::Response<crate::runtime::MultipartBody>",
+        "200 => crate::runtime::decode_multipart(response),",
+        "request.accept(\"multipart/mixed\");",
+        "/// The body is handed over as received, with the media type that holds its boundary",
+    ] {
+        assert!(batch.contains(line), "no {line:?} in:\n{batch}");
+    }
+    let runtime = file(&generated, "src/runtime/mod.rs");
+    for line in ["mod form;", "mod form_response;", "mod multipart_body;", "pub use multipart_body::MultipartBody;"] {
+        assert!(runtime.contains(&format!("\n{line}\n")), "no {line:?} in:\n{runtime}");
+    }
+    for path in ["src/runtime/form.rs", "src/runtime/form_response.rs", "src/runtime/multipart_body.rs"] {
+        assert!(generated.files.contains_key(path), "no {path}");
+    }
+}
+
+/// The runtime parts a few APIs need are copied into their crates only: the others, the audit client
+/// among them, are as they were.
+#[test]
+fn optional_runtime_parts_are_copied_only_into_crates_that_use_them() {
+    for spec in [NON_JSON_BODIES, COMPONENTS_ONLY, "genesys-audit-242.0.0.openapi.yaml"] {
+        let generated = generate(spec);
+        let runtime: Vec<&String> = generated.files.keys().filter(|path| path.starts_with("src/runtime/")).collect();
+        assert!(
+            runtime.iter().all(|path| !path.contains("form") && !path.contains("multipart_body")),
+            "{spec}: {runtime:?}"
+        );
+        let module = file(&generated, "src/runtime/mod.rs");
+        assert!(!module.contains("copied only into crates"), "{spec}:\n{module}");
+    }
+}
+
+#[test]
+fn one_of_inside_all_of_members_makes_a_union_of_merged_structs() {
+    let generated = generate(REAL_WORLD_SLIPS);
+    // Through a `$ref` to a union with a discriminator: tagged, each choice with the other members.
+    let named = file(&generated, "src/models/named_pet.rs");
+    assert!(named.contains("Cat(crate::models::NamedPetCat),") && named.contains("Some(\"Dog\")"), "{named}");
+    let named_cat = file(&generated, "src/models/named_pet_cat.rs");
+    for field in ["pet_type", "name", "nickname", "indoor"] {
+        assert!(named_cat.contains(&format!("pub {field}: ")), "no `{field}` in:\n{named_cat}");
+    }
+    // A child of a parent that lists it is the child: the parent's properties, not a choice again.
+    let cat = file(&generated, "src/models/cat.rs");
+    assert!(
+        cat.contains("pub struct Cat {") && cat.contains("pub pet_type: ") && cat.contains("pub indoor: "),
+        "{cat}"
+    );
+    // Beside properties in a member: untagged, the page's and the member's properties in each.
+    let results = file(&generated, "src/models/results.rs");
+    assert!(results.contains("Variant1(crate::models::ResultsVariant1),"), "{results}");
+    let variant = file(&generated, "src/models/results_variant1.rs");
+    for field in ["total", "kind", "pets"] {
+        assert!(variant.contains(&format!("pub {field}: ")), "no `{field}` in:\n{variant}");
+    }
+    // One in each of two members: a struct for each pair.
+    let delivery = file(&generated, "src/models/delivery.rs");
+    for variant in ["ParcelExpress", "ParcelStandard", "LetterExpress", "LetterStandard"] {
+        assert!(delivery.contains(&format!("{variant}(crate::models::Delivery{variant}),")), "{variant}:\n{delivery}");
+    }
+    let pair = file(&generated, "src/models/delivery_letter_express.rs");
+    assert_eq!(field_type(pair, "pages"), "i64");
+    assert_eq!(field_type(pair, "by"), "::chrono::DateTime<::chrono::Utc>");
+}
+
+#[test]
+fn a_document_of_components_only_generates_models_and_no_operations() {
+    let generated = generate(COMPONENTS_ONLY);
+    assert_eq!(
+        warnings(&generated),
+        [
+            "components-only.yaml#/paths: the document has no `paths`, which OpenAPI requires before 3.1: read as a document of components only, with models and no operations"
+        ]
+    );
+    let operations: Vec<&String> = generated.files.keys().filter(|path| path.starts_with("src/operations/")).collect();
+    assert_eq!(operations, ["src/operations/mod.rs"]);
+    let widget = file(&generated, "src/models/widget.rs");
+    assert_eq!(field_type(widget, "color"), "::std::option::Option<crate::models::Color>");
 }
 
 #[test]

@@ -12,9 +12,15 @@ use crate::settings::Selection;
 /// OpenAPI 3.1 to 3.0, kept beside this module so that `lib.rs` need not name it.
 #[path = "downconvert.rs"]
 mod downconvert;
+/// Path items given by `$ref`, replaced by what they name.
+#[path = "path_items.rs"]
+mod path_items;
 /// The operations the settings select, cut out before the document is typed.
 #[path = "select.rs"]
 mod select;
+/// Slips with one sound reading (a response without `description`), read so with a warning.
+#[path = "slips.rs"]
+mod slips;
 /// OpenAPI 2.0 to 3.0.
 #[path = "swagger/mod.rs"]
 mod swagger;
@@ -35,21 +41,40 @@ pub struct Document {
     pub errors: Vec<Diagnostic>,
     /// For a converted 2.0 document, where its parts came from.
     origins: Option<swagger::Origins>,
+    /// Operations of a path item given by `$ref` that leave their `operationId` to another copy of the
+    /// same operation, by place, with the reason, for the warning that names them.
+    pub shared_operations: std::collections::BTreeMap<Pointer, String>,
+    /// The fields of path items given by `$ref`, each with the place it was copied from.
+    copies: Vec<(Pointer, Pointer)>,
 }
 
 impl Document {
     /// `diagnostics` pointing into the file as the user wrote it: a 2.0 document is read as its 3.0 form,
-    /// and what is said about a part that moved is said at the place it came from.
+    /// and what is said about a part that moved is said at the place it came from, as is what is said
+    /// about a part of a path item given by `$ref` (then sorted by place again, each once, as copies of
+    /// the same part repeat it).
     pub fn relocate(&self, diagnostics: Diagnostics) -> Diagnostics {
-        Diagnostics(diagnostics.0.into_iter().map(|diagnostic| self.relocate_one(diagnostic)).collect())
+        let mut relocated: Vec<Diagnostic> = diagnostics.0.into_iter().map(|d| self.relocate_one(d)).collect();
+        if !self.copies.is_empty() {
+            relocated.sort();
+            relocated.dedup();
+        }
+        Diagnostics(relocated)
     }
 
     /// One diagnostic, as [`Document::relocate`] gives it.
     pub fn relocate_one(&self, diagnostic: Diagnostic) -> Diagnostic {
-        match &self.origins {
+        let mut diagnostic = match &self.origins {
             Some(origins) if diagnostic.file == self.path => origins.relocate(diagnostic),
             _ => diagnostic,
+        };
+        // What is said of a part of a path item given by `$ref` is said where that part is written.
+        if let Location::Pointer(pointer) = &diagnostic.location {
+            if let Some(written) = path_items::written(&self.copies, pointer).filter(|_| diagnostic.file == self.path) {
+                diagnostic.location = Location::Pointer(written);
+            }
         }
+        diagnostic
     }
 
     /// `result` with the errors loading read past: an error then, holding them and those of `result` (less
@@ -85,11 +110,13 @@ pub fn load(path: &Path, selection: &Selection) -> Result<Document, Diagnostics>
 pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document, Diagnostics> {
     let mut raw = untyped(path, text)?;
     check_version(path, &raw)?;
+    // Before anything reads operations (the selection, the conversions), so that they see the copies.
+    let inlined = path_items::inline(&mut raw);
     let select = |raw: &mut serde_json::Value| {
         select::apply(raw, selection)
             .map_err(|message| one(&selection.file, Location::Pointer(Pointer::root().join("select")), message))
     };
-    let (raw, warnings, errors, origins) = if swagger::is_2_0(&raw) {
+    let (mut raw, mut warnings, mut errors, origins) = if swagger::is_2_0(&raw) {
         // The selection is cut out of the 2.0 document, so that only what is kept is converted.
         let mut warnings = select(&mut raw)?;
         let converted = swagger::upconvert(path, raw);
@@ -103,7 +130,32 @@ pub fn parse(path: &Path, text: &str, selection: &Selection) -> Result<Document,
         let warnings = select(&mut raw)?;
         (raw, warnings, Vec::new(), None)
     };
-    let mut doc = Document { path: path.to_path_buf(), api: OpenAPI::default(), raw, warnings, errors, origins };
+    let at = |(pointer, message): (Pointer, String)| Diagnostic {
+        file: path.to_path_buf(),
+        location: Location::Pointer(pointer),
+        message,
+    };
+    let slips: Vec<Diagnostic> = slips::read_past(&mut raw).into_iter().map(at).collect();
+    // Path items were inlined in the document as written, so their places need no relocating.
+    errors.extend(inlined.errors.into_iter().map(at));
+    warnings.extend(inlined.warnings.into_iter().map(at));
+    let mut doc = Document {
+        path: path.to_path_buf(),
+        api: OpenAPI::default(),
+        raw,
+        warnings: Vec::new(),
+        errors,
+        origins,
+        shared_operations: inlined.shared,
+        copies: inlined.copies,
+    };
+    // The slips were read past in the converted form of a 2.0 document and in copies of path items: each
+    // is said once, at its place as written.
+    let mut slips: Vec<Diagnostic> = slips.into_iter().map(|warning| doc.relocate_one(warning)).collect();
+    slips.sort();
+    slips.dedup();
+    warnings.extend(slips);
+    doc.warnings = warnings;
     // The errors loading read past wait for the model, which reports them with its own.
     match typed(path, &doc.raw, &doc.raw) {
         Ok(api) => doc.api = api,
@@ -496,6 +548,27 @@ components:
             panic!("{limit:?}")
         };
         assert_eq!((limit.minimum, limit.exclusive_minimum), (Some(0), true));
+    }
+
+    /// Path items given by `$ref` are copied before a 2.0 document is converted or a 3.1 one read as 3.0,
+    /// and the slips of either are read past after, said where they are written.
+    #[test]
+    fn path_items_given_by_ref_and_slips_are_read_in_every_version() {
+        let swagger = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: '#/paths/~1b'}\n  /b:\n    get:\n      operationId: getB\n      responses: {'200': {schema: {type: string}}}\n";
+        let openapi_3_1 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: '#/components/pathItems/B'}\ncomponents:\n  pathItems:\n    B:\n      get:\n        operationId: getB\n        responses: {'200': {content: {application/json: {schema: {type: [string, 'null']}}}}}\n";
+        for (text, written) in
+            [(swagger, "#/paths/~1b/get/responses/200"), (openapi_3_1, "#/components/pathItems/B/get/responses/200")]
+        {
+            let doc = parse(Path::new("s.yaml"), text, &Selection::default()).unwrap();
+            assert!(doc.raw.pointer("/paths/~1a/get/responses/200/description").is_some(), "{:?}", doc.raw);
+            let warnings: Vec<String> = doc.warnings.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                warnings,
+                [format!(
+                    "s.yaml{written}/description: a response needs a `description`, which OpenAPI requires: read as an empty one"
+                )]
+            );
+        }
     }
 
     #[test]

@@ -218,6 +218,7 @@ pub(super) fn describe(side: &Side<'_>, ty: &Type) -> String {
         Type::Json => "any JSON".to_owned(),
         Type::Bytes => "bytes".to_owned(),
         Type::Multipart => "multipart parts".to_owned(),
+        Type::MultipartBody => "multipart body".to_owned(),
         Type::Vec(item) => format!("array of {}", describe(side, item)),
         Type::Map(value) => format!("map of {}", describe(side, value)),
         Type::Named(name) => match side.types.get(name.as_str()).map(|d| &d.kind) {

@@ -17,7 +17,7 @@ use quote::quote;
 
 pub use crate_files::Layout;
 
-use crate::model::{Model, TypeDef, TypeKind};
+use crate::model::{Encoding, Model, Output, Success, Type, TypeDef, TypeKind};
 use crate::settings::Settings;
 
 /// The runtime: ordinary Rust sources kept in `codegen/runtime/`, copied into every generated crate.
@@ -37,6 +37,64 @@ const RUNTIME: &[(&str, &str)] = &[
     ("wait.rs", include_str!("../../runtime/wait.rs")),
 ];
 
+/// Runtime parts only some APIs need, in the same folder: copied, and declared at the end of the runtime's
+/// `mod.rs`, only into crates whose operations use them, so that a crate whose operations do not is the
+/// same as without them.
+struct OptionalRuntime {
+    /// The files, by name, with their sources.
+    files: &'static [(&'static str, &'static str)],
+    /// What `mod.rs` declares for them.
+    declarations: &'static str,
+    /// Whether an operation that answers so uses them.
+    needed: fn(&Success) -> bool,
+}
+
+const OPTIONAL_RUNTIME: &[OptionalRuntime] = &[
+    OptionalRuntime {
+        files: &[
+            ("form.rs", include_str!("../../runtime/form.rs")),
+            ("form_response.rs", include_str!("../../runtime/form_response.rs")),
+        ],
+        declarations: "mod form;\nmod form_response;\n\n#[allow(unused_imports)]\npub(crate) use form_response::decode_form;\n",
+        needed: |success| {
+            success.ty.as_ref().is_some_and(|ty| *ty != Type::MultipartBody)
+                && success.media.as_ref().is_some_and(|media| media.encoding == Encoding::Form)
+        },
+    },
+    OptionalRuntime {
+        files: &[("multipart_body.rs", include_str!("../../runtime/multipart_body.rs"))],
+        declarations: "mod multipart_body;\n\npub use multipart_body::MultipartBody;\n#[allow(unused_imports)]\npub(crate) use multipart_body::decode_multipart;\n",
+        needed: |success| success.ty == Some(Type::MultipartBody),
+    },
+];
+
+/// The runtime's files: every one of [`RUNTIME`], and those of [`OPTIONAL_RUNTIME`] the model's
+/// operations use, declared at the end of `mod.rs`.
+fn runtime_files(model: &Model) -> Vec<(&'static str, String)> {
+    let successes: Vec<&Success> = model
+        .operations
+        .iter()
+        .flat_map(|op| match &op.output {
+            Output::Single(success) => std::slice::from_ref(success),
+            Output::Cases { cases, .. } => cases.as_slice(),
+        })
+        .collect();
+    let optional: Vec<&OptionalRuntime> =
+        OPTIONAL_RUNTIME.iter().filter(|part| successes.iter().any(|success| (part.needed)(success))).collect();
+    let mut files: Vec<(&'static str, String)> =
+        RUNTIME.iter().map(|(name, source)| (*name, (*source).to_owned())).collect();
+    if let Some((_, module)) = files.iter_mut().find(|(name, _)| *name == "mod.rs").filter(|_| !optional.is_empty()) {
+        module.push_str(
+            "\n// What this crate's operations need beyond the rest, copied only into crates whose operations do.\n",
+        );
+        let declarations: Vec<&str> = optional.iter().map(|part| part.declarations).collect();
+        module.push_str(&declarations.join("\n"));
+    }
+    files
+        .extend(optional.iter().flat_map(|part| part.files.iter().map(|(name, source)| (*name, (*source).to_owned()))));
+    files
+}
+
 /// Every file of the generated crate, by path relative to its root.
 pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout) -> BTreeMap<String, String> {
     let header = format!(
@@ -55,7 +113,7 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
     jobs.extend(model.types.iter().map(Job::Type));
     jobs.extend(model.operations.iter().map(Job::Operation));
     files.extend(in_parallel(jobs, &header));
-    for (name, source) in RUNTIME {
+    for (name, source) in runtime_files(model) {
         let header = format!(
             "// @generated: copied by {} from its runtime/{name}: edit that file, then run `cargo xtask codegen`.\n",
             env!("CARGO_PKG_NAME")
@@ -186,4 +244,89 @@ fn separate_items(formatted: &str) -> String {
 
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start().len()
+}
+
+/// The form reader of the optional runtime, which has no part of the runtime to lean on: compiled here
+/// too, so that its tests run with the generator's.
+#[cfg(test)]
+#[path = "../../runtime/form.rs"]
+#[allow(dead_code)]
+mod runtime_form;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::runtime_form::{FormError, from_form};
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Token {
+        access_token: String,
+        expires_in: i64,
+        #[serde(default)]
+        scope: Vec<String>,
+        active: Option<bool>,
+        owner: Option<Owner>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Owner {
+        id: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Bearer,
+    }
+
+    #[test]
+    fn a_form_reads_as_the_struct_its_fields_make() {
+        let body = b"access_token=a+b%2Fc&expires_in=3600&scope=read&scope=write&active=true&kind=bearer\
+                     &owner=%7B%22id%22%3A%22u1%22%7D&unknown=x";
+        let token: Token = from_form(body).unwrap();
+        assert_eq!(
+            token,
+            Token {
+                access_token: "a b/c".to_owned(),
+                expires_in: 3600,
+                scope: vec!["read".to_owned(), "write".to_owned()],
+                active: Some(true),
+                owner: Some(Owner { id: "u1".to_owned() }),
+                kind: Some(Kind::Bearer),
+            }
+        );
+        let token: Token = from_form(b"expires_in=1&access_token=").unwrap();
+        assert_eq!((token.access_token.as_str(), token.active, token.scope.len()), ("", None, 0));
+    }
+
+    #[test]
+    fn a_form_reads_as_a_map_or_any_json() {
+        let body = b"a=1&b=x&b=y&caf%C3%A9=%E2%82%AC&bad=%zz%2";
+        let map: BTreeMap<String, serde_json::Value> = from_form(body).unwrap();
+        assert_eq!(map["a"], json!("1"));
+        assert_eq!(map["b"], json!(["x", "y"]));
+        assert_eq!(map["café"], json!("€"));
+        assert_eq!(map["bad"], json!("%zz%2"), "what is not an escape is kept as written");
+        let value: serde_json::Value = from_form(b"").unwrap();
+        assert_eq!(value, json!({}));
+    }
+
+    #[test]
+    fn a_field_that_does_not_read_names_its_path() {
+        let err = from_form::<Token>(b"access_token=t&expires_in=soon").unwrap_err();
+        assert_eq!(
+            err,
+            FormError { path: "expires_in".to_owned(), message: "expected an integer, found \"soon\"".to_owned() }
+        );
+        let err = from_form::<Token>(b"access_token=t&access_token=u&expires_in=1").unwrap_err();
+        assert_eq!(err.path, "access_token");
+        assert_eq!(err.message, "expected one value, the field is given 2 times");
+        let err = from_form::<Token>(b"expires_in=1").unwrap_err();
+        assert_eq!((err.path.as_str(), err.message.as_str()), (".", "missing field `access_token`"));
+    }
 }

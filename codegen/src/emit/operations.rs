@@ -407,7 +407,7 @@ fn decode(op: &Operation) -> TokenStream {
     let arms = match &op.output {
         Output::Single(success) => {
             let status = status_pattern(success.status);
-            let decode = decode_call(success);
+            let decode = decode_call(op, success);
             vec![quote!(#status => #decode,)]
         }
         Output::Cases { name, cases } => {
@@ -417,7 +417,7 @@ fn decode(op: &Operation) -> TokenStream {
                 .map(|success| {
                     let status = status_pattern(success.status);
                     let variant = ident(&success.variant);
-                    let decode = decode_call(success);
+                    let decode = decode_call(op, success);
                     let wrap =
                         if success.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
                     quote!(#status => #decode.map(|response| response.map(#wrap)),)
@@ -450,11 +450,18 @@ pub(super) fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn decode_call(success: &Success) -> TokenStream {
+fn decode_call(op: &Operation, success: &Success) -> TokenStream {
     match success.media.as_ref().map(|media| media.encoding) {
         _ if success.ty.is_none() => quote!(response.empty()),
+        _ if success.ty == Some(crate::model::Type::MultipartBody) => {
+            quote!(crate::runtime::decode_multipart(response))
+        }
         Some(Encoding::Text) => quote!(response.text()),
         Some(Encoding::Binary) => quote!(response.bytes()),
+        Some(Encoding::Form) => {
+            let id = &op.operation_id;
+            quote!(crate::runtime::decode_form(#id, response))
+        }
         _ => quote!(response.decode()),
     }
 }

@@ -48,6 +48,7 @@ pub fn type_path(ty: &Type) -> TokenStream {
         }
         Type::Bytes => quote!(::bytes::Bytes),
         Type::Multipart => quote!(crate::runtime::Multipart),
+        Type::MultipartBody => quote!(crate::runtime::MultipartBody),
     }
 }
 

@@ -78,7 +78,9 @@ fn in_words(ty: &Type) -> String {
         Type::Date => "A date".to_owned(),
         Type::Vec(_) => "An array".to_owned(),
         Type::Map(_) => "An object with any members".to_owned(),
-        Type::Json | Type::Named(_) | Type::Bytes | Type::Multipart => "Any JSON value".to_owned(),
+        Type::Json | Type::Named(_) | Type::Bytes | Type::Multipart | Type::MultipartBody => {
+            "Any JSON value".to_owned()
+        }
     }
 }
 

@@ -13,6 +13,24 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 const UNRECOGNIZED: &str = "Unrecognized";
 /// How deep `allOf` members may refer to other `allOf`s: deeper is an error rather than a risk to the stack.
 const MAX_DEPTH: usize = 32;
+/// How many structs the choices of the `oneOf`s among an `allOf`'s members may make (each choice of one
+/// times each of another): more is an error rather than a flood of types.
+const MAX_CHOICES: usize = 64;
+
+/// One choice among the unions of an `allOf`: the labels of the members chosen, and the object they make.
+type Choice = (Vec<String>, ObjectParts);
+
+/// A `oneOf` or `anyOf` met among the members of an `allOf` (or beside properties in one of them): the
+/// object is one of its members, merged with everything else.
+#[derive(Clone, Debug)]
+pub(super) struct FoundUnion {
+    /// The place of its `oneOf` or `anyOf` keyword; its members are below it by index.
+    pub(super) at: Pointer,
+    /// Its members.
+    pub(super) members: Vec<ReferenceOr<Schema>>,
+    /// The `discriminator` of the schema that holds it.
+    pub(super) discriminator: Option<Discriminator>,
+}
 
 /// The one member of an `allOf` that says what its values are, with its index, when nothing needs
 /// merging: the other members only annotate (a description, `nullable`, an example), or none of them is
@@ -40,7 +58,8 @@ fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
     matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()))
 }
 
-/// Whether a member is an object whose properties an `allOf` merges (following `$ref`s).
+/// Whether a member is an object whose properties an `allOf` merges (following `$ref`s), or a choice of
+/// such objects (a `oneOf` or `anyOf` of them, which the `allOf` is then a choice of).
 fn object_like(doc: &Document, member: &ReferenceOr<Schema>, depth: usize) -> bool {
     let schema = match member {
         ReferenceOr::Item(schema) => schema,
@@ -49,14 +68,20 @@ fn object_like(doc: &Document, member: &ReferenceOr<Schema>, depth: usize) -> bo
             _ => return false,
         },
     };
+    let choice_of_objects = |members: &[ReferenceOr<Schema>]| {
+        !constraints_only(members) && members.iter().any(|m| object_like(doc, m, depth + 1))
+    };
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(_)) => true,
         SchemaKind::Any(any) => {
             !any.properties.is_empty()
                 || any.typ.as_deref() == Some("object")
                 || any.all_of.iter().any(|m| object_like(doc, m, depth + 1))
+                || choice_of_objects(&any.one_of)
+                || choice_of_objects(&any.any_of)
         }
         SchemaKind::AllOf { all_of } => all_of.iter().any(|m| object_like(doc, m, depth + 1)),
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => choice_of_objects(members),
         _ => false,
     }
 }
@@ -114,23 +139,77 @@ pub(super) fn collect(
         }
         // Constraints on which properties are present: nothing to merge.
         SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } if constraints_only(m) => {}
-        SchemaKind::Any(any) if constraints_only(&any.one_of) && constraints_only(&any.any_of) => {
+        SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => {
+            let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+            found_union(schema, m, &pointer.join(key), parts);
+        }
+        SchemaKind::Any(any) => {
+            // Properties beside a `oneOf` or `anyOf`: the object is one of its members, with them.
             add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
             members(doc, &any.all_of, &pointer.join("allOf"), parts, trail, sink);
+            for (key, m) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                if !constraints_only(m) {
+                    found_union(schema, m, &pointer.join(key), parts);
+                }
+            }
         }
-        SchemaKind::Any(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-            sink.error(pointer, "unsupported schema: `oneOf` or `anyOf` inside an `allOf` member");
+        // What a value must not be: a constraint the server checks, with nothing to merge.
+        SchemaKind::Not { .. } => {}
+        SchemaKind::Type(_) => {
+            let what = non_object(schema).map_or_else(|| "a value of another type".to_owned(), article);
+            sink.warn(pointer, format!("{LEFT_OUT} {what}"));
         }
-        _ => sink.error(pointer, "an `allOf` member must be an object: its properties are merged into one struct"),
     }
 }
 
-/// Adds the properties of `schema` and its `allOf` members to `parts`, leaving out its `oneOf`/`anyOf` (and
-/// an `allOf` member that is one), which the caller makes a union of.
+/// The warning for an `allOf` member of another JSON type than the object the others describe; the type
+/// follows.
+const LEFT_OUT: &str = "an `allOf` member that is not an object is left out of the struct the others merge into, \
+                        since no value is both an object and";
+
+/// Records the union of `members` (at `at`) that `schema` holds.
+fn found_union(schema: &Schema, members: &[ReferenceOr<Schema>], at: &Pointer, parts: &mut ObjectParts) {
+    let discriminator = schema.schema_data.discriminator.clone();
+    parts.unions.push(FoundUnion { at: at.clone(), members: members.to_vec(), discriminator });
+}
+
+/// The JSON type of a schema that says it is not an object (`string`, `array`, ...); `None` otherwise.
+fn non_object(schema: &Schema) -> Option<&'static str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::String(_)) => Some("string"),
+        SchemaKind::Type(openapiv3::Type::Number(_) | openapiv3::Type::Integer(_)) => Some("number"),
+        SchemaKind::Type(openapiv3::Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Type(openapiv3::Type::Array(_)) => Some("array"),
+        _ => None,
+    }
+}
+
+/// Leaves out of `parts` each union one of whose members is the schema at `root`: the union of a parent
+/// that lists its children, met again from one of them (`Cat: allOf: [Pet, ...]` where `Pet: oneOf: [Cat,
+/// Dog]`). The child is the choice already: it takes the parent's properties, not the choice again.
+pub(super) fn drop_parent_unions(parts: &mut ObjectParts, root: &Pointer) {
+    parts.unions.retain(|union| {
+        !union.members.iter().any(|member| match member {
+            ReferenceOr::Reference { reference } => component_pointer(reference).is_some_and(|at| at == *root),
+            ReferenceOr::Item(_) => false,
+        })
+    });
+}
+
+/// The place of the component schema a `$ref` names, if it names one.
+fn component_pointer(reference: &str) -> Option<Pointer> {
+    let wire = reference.strip_prefix(SCHEMA_PREFIX)?.replace("~1", "/").replace("~0", "~");
+    Some(Pointer::root().join("components").join("schemas").join(wire))
+}
+
+/// Adds the properties of `schema` and its `allOf` members to `parts`, leaving out the `oneOf`/`anyOf` at
+/// `chosen` (its own, or an `allOf` member's), which the caller makes a union of; any other is recorded to
+/// be chosen from too.
 pub(super) fn collect_object_only(
     doc: &Document,
     schema: &Schema,
     pointer: &Pointer,
+    chosen: &Pointer,
     parts: &mut ObjectParts,
     sink: &mut Sink,
 ) {
@@ -141,13 +220,18 @@ pub(super) fn collect_object_only(
     };
     if let Some(any) = own {
         add_checked(doc, parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer, sink);
+        for (key, members) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+            if !constraints_only(members) {
+                found_union(schema, members, &pointer.join(key), parts);
+            }
+        }
     }
     for (index, member) in all_of.iter().enumerate() {
-        let is_union = matches!(member, ReferenceOr::Item(m) if matches!(m.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }));
-        if !is_union && !annotation_only(member) {
+        if !annotation_only(member) {
             collect_member(doc, member, &pointer.join("allOf").join(index), parts, sink);
         }
     }
+    parts.unions.retain(|union| union.at != *chosen);
 }
 
 /// Adds the properties of one `allOf` member (or union member) at `at` to `parts`, following a `$ref`.
@@ -234,6 +318,10 @@ fn follow(
         report_all_of_cycle(&trail[start..], sink);
         return;
     }
+    if let Some(what) = non_object(schema) {
+        sink.warn(at, format!("{LEFT_OUT} {} ({target} is one)", article(what)));
+        return;
+    }
     trail.push(target.clone());
     collect(doc, schema, &target, parts, trail, sink);
     trail.pop();
@@ -315,8 +403,10 @@ impl TypeBuilder<'_> {
         wire.map_or_else(|| rust_name.to_owned(), Clone::clone)
     }
 
-    /// The union of an object with properties of its own (`base`) and a `oneOf`/`anyOf` of `members`: each
-    /// member merged with the base into a struct of its own (`{owner}{member}`), as the schema means.
+    /// The union of an object with properties of its own (`base`) and a `oneOf`/`anyOf` of `members` (at
+    /// `pointer`): each member merged with the base into a struct of its own (`{owner}{member}`), as the
+    /// schema means. A `oneOf` the base or a member holds besides is chosen from too: a struct per choice of
+    /// each (`{owner}{member}{choice}`). `root` is the place of the schema being defined.
     pub(super) fn distributed(
         &mut self,
         owner: &str,
@@ -324,25 +414,56 @@ impl TypeBuilder<'_> {
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&Discriminator>,
         pointer: &Pointer,
+        root: &Pointer,
     ) -> Union {
-        let mut merged = Vec::with_capacity(members.len());
+        // Each member's choices: its place, label and the labels and parts of each choice.
+        let mut chosen: Vec<(usize, Pointer, String, Vec<Choice>)> = Vec::new();
+        let mut expanding = vec![pointer.clone()];
+        let mut count = 0;
         for (index, member) in members.iter().enumerate() {
             let at = pointer.join(index);
             let mut parts = base.clone();
             collect_member(self.doc, member, &at, &mut parts, &mut self.sink);
-            let label = match member {
-                ReferenceOr::Reference { reference } => match self.reference(reference, &at) {
-                    Type::Named(name) => name,
-                    _ => format!("Variant{}", index + 1),
-                },
-                ReferenceOr::Item(_) => format!("Variant{}", index + 1),
-            };
-            let name = self.names.claim(naming::type_name(&format!("{owner}{label}")));
-            let strukt = self.object(&name, parts, &at);
-            let docs = vec![format!("[`{owner}`](crate::models::{owner}) as its `{label}` member describes it.")];
-            self.insert(name.clone(), &at, docs, TypeKind::Struct(strukt));
-            merged.push((member, label, name));
+            let label = self.member_label(member, index, &at);
+            let mut choices = Vec::new();
+            self.choices(parts, vec![label.clone()], root, &mut expanding, &mut choices, count);
+            count += choices.len();
+            chosen.push((index, at, label, choices));
         }
+        if count > MAX_CHOICES {
+            let message = format!(
+                "the `oneOf`s and `anyOf`s among these `allOf` members make more than {MAX_CHOICES} \
+                 combinations, each a struct: too many to generate"
+            );
+            self.sink.error(root, message);
+            return Union { variants: Vec::new(), tag: None, unrecognized: Some(UNRECOGNIZED.to_owned()) };
+        }
+        let several = chosen.iter().any(|(_, _, _, choices)| choices.len() > 1);
+        let mut merged = Vec::with_capacity(count);
+        for (index, at, label, choices) in chosen {
+            for (labels, parts) in choices {
+                let label = if labels.len() == 1 { label.clone() } else { labels.concat() };
+                let name = self.names.claim(naming::type_name(&format!("{owner}{label}")));
+                let strukt = self.object(&name, parts, &at);
+                let described = match labels.as_slice() {
+                    [only] => format!("its `{only}` member describes"),
+                    [first @ .., last] => {
+                        let first: Vec<String> = first.iter().map(|l| format!("`{l}`")).collect();
+                        format!("its {} and `{last}` members describe", first.join(", "))
+                    }
+                    [] => "its members describe".to_owned(),
+                };
+                let docs = vec![format!("[`{owner}`](crate::models::{owner}) as {described} it.")];
+                self.insert(name.clone(), &at, docs, TypeKind::Struct(strukt));
+                merged.push((&members[index], label, name));
+            }
+        }
+        if discriminator.is_some() && several {
+            let message = "the discriminator is not used: members hold a `oneOf` or `anyOf` of their own, so the \
+                           structs of their choices are told apart by shape";
+            self.sink.warn(pointer, message);
+        }
+        let discriminator = discriminator.filter(|_| !several);
         let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let tagged = discriminator.filter(|_| members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })));
         let mut variants: Vec<((u8, usize), usize, UnionVariant)> = Vec::new();
@@ -375,6 +496,53 @@ impl TypeBuilder<'_> {
         }
         let variants: Vec<UnionVariant> = variants.into_iter().map(|(_, _, v)| v).collect();
         Union { variants, tag: tagged.map(|d| d.property_name.clone()), unrecognized: Some(UNRECOGNIZED.to_owned()) }
+    }
+
+    /// The variant label of a union member: its type's name for a `$ref`, its place otherwise.
+    fn member_label(&mut self, member: &ReferenceOr<Schema>, index: usize, at: &Pointer) -> String {
+        match member {
+            ReferenceOr::Reference { reference } => match self.reference(reference, at) {
+                Type::Named(name) => name,
+                _ => format!("Variant{}", index + 1),
+            },
+            ReferenceOr::Item(_) => format!("Variant{}", index + 1),
+        }
+    }
+
+    /// Adds to `out` the choices `parts` makes, each with the labels of the members chosen (after
+    /// `labels`): one per member of its first union, merged with the rest and chosen from in turn, or
+    /// `parts` itself when it holds none. A union being chosen from already (met again through a member)
+    /// and a parent's list of its children are not chosen again. Stops past [`MAX_CHOICES`], counting
+    /// `before` made elsewhere.
+    fn choices(
+        &mut self,
+        mut parts: ObjectParts,
+        labels: Vec<String>,
+        root: &Pointer,
+        expanding: &mut Vec<Pointer>,
+        out: &mut Vec<Choice>,
+        before: usize,
+    ) {
+        drop_parent_unions(&mut parts, root);
+        parts.unions.retain(|union| !expanding.contains(&union.at));
+        if parts.unions.is_empty() {
+            out.push((labels, parts));
+            return;
+        }
+        let union = parts.unions.remove(0);
+        expanding.push(union.at.clone());
+        for (index, member) in union.members.iter().enumerate() {
+            if before + out.len() > MAX_CHOICES {
+                break;
+            }
+            let at = union.at.join(index);
+            let mut choice = parts.clone();
+            collect_member(self.doc, member, &at, &mut choice, &mut self.sink);
+            let mut labels = labels.clone();
+            labels.push(self.member_label(member, index, &at));
+            self.choices(choice, labels, root, expanding, out, before);
+        }
+        expanding.pop();
     }
 
     /// The union of `members` (of a `oneOf` or `anyOf` at `pointer`), named `owner`: tagged by the
@@ -473,6 +641,7 @@ fn shape_name(ty: &Type) -> String {
         Type::Named(name) => naming::type_name(name),
         Type::Bytes => "Bytes".to_owned(),
         Type::Multipart => "Multipart".to_owned(),
+        Type::MultipartBody => "MultipartBody".to_owned(),
     }
 }
 
@@ -497,7 +666,7 @@ fn specificity(ty: &Type, types: &TypeBuilder<'_>) -> (u8, usize) {
         Type::Int32 | Type::Int64 => (5, 0),
         Type::Float | Type::Double => (6, 0),
         Type::DateTime | Type::Date => (7, 0),
-        Type::String | Type::Bytes | Type::Multipart => (8, 0),
+        Type::String | Type::Bytes | Type::Multipart | Type::MultipartBody => (8, 0),
         Type::Map(_) => (9, 0),
         Type::Json => (10, 0),
     }

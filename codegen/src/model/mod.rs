@@ -95,6 +95,9 @@ pub enum Type {
     Bytes,
     /// The parts of a `multipart/form-data` body, which the caller adds.
     Multipart,
+    /// A `multipart/*` response body as received, with its media type (and so its boundary), for the
+    /// caller's multipart parser.
+    MultipartBody,
 }
 
 /// A named type: a component schema, or an inline enum or object given a name from where it stands.
@@ -249,12 +252,7 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
         operations,
         error_body,
         regions: Vec::new(),
-        warnings: doc
-            .warnings
-            .iter()
-            .cloned()
-            .chain(sink.take_warnings().into_iter().map(|w| doc.relocate_one(w)))
-            .collect(),
+        warnings: doc.warnings.iter().cloned().chain(doc.relocate(Diagnostics(sink.take_warnings())).0).collect(),
         features: Vec::new(),
     };
     let model = sink.finish(model).map_err(|diagnostics| doc.relocate(diagnostics));

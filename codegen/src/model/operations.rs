@@ -345,8 +345,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
             };
             let id = operation.operation_id.clone().unwrap_or_else(|| {
                 let name = naming::route_name(key, path);
-                let message = format!("operation has no operationId: named `{name}` from its method and path");
-                types.sink.warn(&pointer.join(key), message);
+                let reason = doc.shared_operations.get(&pointer.join(key));
+                let reason = reason.map_or("operation has no operationId", String::as_str);
+                types.sink.warn(&pointer.join(key), format!("{reason}: named `{name}` from its method and path"));
                 name
             });
             found.push((id, path, method, operation, &item.parameters, pointer.clone()));
@@ -376,8 +377,9 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
         let (output, error_codes) = responses(&ctx, &operation.responses, output_name, types, &mut errors);
         let mut docs = operation_docs(doc, operation, method, path);
         method_name_agrees(operation, &id, &pointer, &mut types.sink);
-        if let Output::Single(Success { media: Some(media), .. }) = &output {
+        if let Output::Single(Success { media: Some(media), ty, .. }) = &output {
             docs::push_paragraph(&mut docs, media_docs("Answers with", media));
+            docs::push_paragraph(&mut docs, multipart_response_docs(ty.as_ref()));
         }
         operations.push(Operation {
             operation_id: id,
@@ -471,11 +473,11 @@ fn parameters(
     params
 }
 
-/// How a parameter is written: by its style, or as JSON when `content` describes it; the reason when its
-/// style cannot write it.
-fn param_style(param: &Parameter, is_object: bool) -> Result<QueryStyle, String> {
+/// How a parameter is written: by its style, or as JSON when `content` describes it as JSON; the reason
+/// when its style cannot write it.
+fn param_style(param: &Parameter, is_object: bool, json_content: bool) -> Result<QueryStyle, String> {
     let data = param.parameter_data_ref();
-    if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
+    if json_content {
         return Ok(QueryStyle::Json);
     }
     let explode = data.explode;
@@ -553,6 +555,8 @@ fn parameter(
         Parameter::Cookie { .. } => ParamLocation::Cookie,
     };
     let hint = format!("{}{}", ctx.names.builder, naming::type_name(&data.name));
+    // The text media type a parameter given by `content` is sent as, when it is not JSON.
+    let mut text_media = None;
     let (schema, schema_at) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => (Some(schema), at.join("schema")),
         ParameterSchemaOrContent::Content(content) => {
@@ -560,19 +564,39 @@ fn parameter(
                 types.sink.error(&at.join("content"), "a parameter's `content` lists no media type");
                 return None;
             };
-            if media.encoding != Encoding::Json {
-                types.sink.error(
-                    &at.join("content"),
-                    format!("unsupported: a parameter given as {:?}; only JSON is", media.media_type),
-                );
-                return None;
+            match media.encoding {
+                Encoding::Json => {}
+                Encoding::Text => text_media = Some(media.media_type.clone()),
+                _ => {
+                    let message = format!(
+                        "unsupported: a parameter given as {:?}: only JSON and text media types say how to write \
+                         a value in a {}",
+                        media.media_type,
+                        location_name(param)
+                    );
+                    types.sink.error(&at.join("content"), message);
+                    return None;
+                }
             }
             (value.schema.as_ref(), at.join("content").join(&media.media_type).join("schema"))
         }
     };
-    let mut ty = schema.map_or(Type::Json, |schema| types.schema_type(schema, &schema_at, &hint));
-    let by_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
-    if ty == Type::Json && !by_content {
+    let json_content = matches!(data.format, ParameterSchemaOrContent::Content(_)) && text_media.is_none();
+    let ty = match schema {
+        // Text is written as it is: only a single value has a text form of its own (an inline object is
+        // not made a type that nothing would use).
+        Some(ReferenceOr::Item(schema)) if text_media.is_some() && !is_single_value(schema) => None,
+        Some(schema) => Some(types.schema_type(schema, &schema_at, &hint)),
+        None => Some(Type::Json),
+    };
+    let single = ty.as_ref().is_some_and(|ty| *ty == Type::Json || is_single_value_type(ty, types));
+    if text_media.is_some() && !single {
+        let message = "a parameter sent as text whose schema is not a single value (a string, a number, a \
+                       boolean or an enum): the caller gives the text to send";
+        types.sink.warn(&schema_at, message);
+    }
+    let mut ty = ty.filter(|_| single || text_media.is_none()).unwrap_or(Type::Json);
+    if ty == Type::Json && !json_content {
         // A parameter whose schema gives no type is text on the wire all the same.
         ty = Type::String;
     }
@@ -580,7 +604,7 @@ fn parameter(
     let style = if is_object && !is_object_like(&ty, types) {
         Err("a value that is neither a scalar, an array of scalars nor an object".to_owned())
     } else {
-        param_style(param, is_object)
+        param_style(param, is_object, json_content)
     };
     let style = style.unwrap_or_else(|reason| {
         types.sink.warn(at, format!("{reason} has no text form in its style: it is sent as JSON text"));
@@ -595,6 +619,9 @@ fn parameter(
     }
     if style == QueryStyle::Json {
         docs::push_paragraph(&mut docs, vec!["Sent as JSON text.".to_owned()]);
+    }
+    if let Some(media) = text_media {
+        docs::push_paragraph(&mut docs, vec![format!("Sent as text (`{media}`).")]);
     }
     Some(Param {
         name: names.claim(naming::value_name(&data.name)),
@@ -615,6 +642,33 @@ fn is_object_like(ty: &Type, types: &TypeBuilder<'_>) -> bool {
             matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_)))
         }
         _ => false,
+    }
+}
+
+/// Whether an inline schema describes a single value (no object, array or composition), which a
+/// parameter sent as text writes as it is.
+fn is_single_value(schema: &openapiv3::Schema) -> bool {
+    use openapiv3::{SchemaKind, Type as T};
+    match &schema.schema_kind {
+        SchemaKind::Type(T::String(_) | T::Number(_) | T::Integer(_) | T::Boolean(_)) => true,
+        SchemaKind::Any(any) => {
+            any.properties.is_empty()
+                && any.items.is_none()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && !matches!(any.typ.as_deref(), Some("object" | "array"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a parameter of this type is a single value with a text form: a scalar or an enum.
+fn is_single_value_type(ty: &Type, types: &TypeBuilder<'_>) -> bool {
+    match types.unaliased(ty) {
+        Some(Type::Vec(_) | Type::Map(_) | Type::Json) | None => false,
+        Some(Type::Named(name)) => matches!(types.get(name).map(|def| &def.kind), Some(TypeKind::Enum(_))),
+        Some(_) => true,
     }
 }
 
@@ -816,7 +870,7 @@ fn responses(
             }
         };
         let (ty, media) = response_type(ctx, response, status, &here, types);
-        let docs = response_docs(response, &media);
+        let docs = response_docs(response, ty.as_ref(), &media);
         cases.push(Success { status, variant: variant_name(status), ty, media, docs });
     }
     let mut default_success = None;
@@ -827,7 +881,7 @@ fn responses(
             codes.push(("default".to_owned(), error_codes::of_response(response, &mut errors.codes)));
             if cases.is_empty() {
                 let (ty, media) = response_type(ctx, response, StatusMatch::AnySuccess, &here, types);
-                let docs = response_docs(response, &media);
+                let docs = response_docs(response, ty.as_ref(), &media);
                 default_success = Some((ty, media, docs));
             }
         }
@@ -861,24 +915,40 @@ fn response_type(
     types: &mut TypeBuilder<'_>,
 ) -> (Option<Type>, Option<Media>) {
     let Some((media, value)) = choose_media(&response.content) else { return (None, None) };
-    if matches!(media.encoding, Encoding::Multipart | Encoding::Form) {
-        types.sink.error(
-            &at.join("content").join(&media.media_type),
-            "unsupported: a multipart or form-encoded response body",
-        );
-        return (None, None);
+    // Any multipart body is handed over as received, with the media type its boundary is in: see
+    // `runtime::MultipartBody` for why it is not parsed.
+    if media.media_type.trim_start().get(..10).is_some_and(|start| start.eq_ignore_ascii_case("multipart/")) {
+        return (Some(Type::MultipartBody), Some(media));
     }
     let hint = format!("{}Response{status}", ctx.names.builder);
-    let ty = content_type(value, &media, &at.join("content").join(&media.media_type), &hint, types);
+    let at = at.join("content").join(&media.media_type);
+    // A form without a schema holds fields of any name: any JSON object, of strings and arrays of them.
+    let ty = match media.encoding {
+        Encoding::Form if value.schema.is_none() => Some(Type::Json),
+        _ => content_type(value, &media, &at, &hint, types),
+    };
     (ty, Some(media))
 }
 
-fn response_docs(response: &Response, media: &Option<Media>) -> Vec<String> {
+fn response_docs(response: &Response, ty: Option<&Type>, media: &Option<Media>) -> Vec<String> {
     let mut docs = docs::lines(&response.description);
     if let Some(media) = media {
         docs::push_paragraph(&mut docs, media_docs("Received as", media));
     }
+    docs::push_paragraph(&mut docs, multipart_response_docs(ty));
     docs
+}
+
+/// The rustdoc line that says a multipart body is handed over as received, when `ty` is one.
+fn multipart_response_docs(ty: Option<&Type>) -> Vec<String> {
+    if ty != Some(&Type::MultipartBody) {
+        return Vec::new();
+    }
+    vec![
+        "The body is handed over as received, with the media type that holds its boundary, for a multipart \
+         parser to split into parts: see [`MultipartBody`](crate::runtime::MultipartBody)."
+            .to_owned(),
+    ]
 }
 
 /// The variant name of a success status: its reason phrase, or `Status` and the code.

@@ -46,6 +46,9 @@ pub(super) struct ObjectParts {
     pub(super) required: Vec<String>,
     /// `additionalProperties`, and the object it was given in.
     pub(super) additional: Option<(AdditionalProperties, Pointer)>,
+    /// The `oneOf`s and `anyOf`s met among the members (through `$ref`s too), whose choices the object
+    /// is made of, each merged with the rest: not yet chosen.
+    pub(super) unions: Vec<super::composition::FoundUnion>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -260,8 +263,9 @@ impl<'a> TypeBuilder<'a> {
             if !super::composition::constraints_only(members) {
                 // Properties beside a `oneOf`: each member is those properties and its own.
                 let mut base = ObjectParts::default();
-                super::composition::collect_object_only(self.doc, schema, pointer, &mut base, &mut self.sink);
-                let union = self.distributed(&name, &base, members, discriminator, &pointer.join(key));
+                let at = pointer.join(key);
+                super::composition::collect_object_only(self.doc, schema, pointer, &at, &mut base, &mut self.sink);
+                let union = self.distributed(&name, &base, members, discriminator, &at, pointer);
                 self.insert(name, pointer, docs, TypeKind::Union(union));
                 return;
             }
@@ -270,9 +274,9 @@ impl<'a> TypeBuilder<'a> {
         if let Some((index, key, members)) = super::composition::union_in_all_of(schema) {
             // An `allOf` with a `oneOf` among its members: each choice merged with the other members.
             let mut base = ObjectParts::default();
-            super::composition::collect_object_only(self.doc, schema, pointer, &mut base, &mut self.sink);
             let at = pointer.join("allOf").join(index).join(key);
-            let union = self.distributed(&name, &base, members, discriminator, &at);
+            super::composition::collect_object_only(self.doc, schema, pointer, &at, &mut base, &mut self.sink);
+            let union = self.distributed(&name, &base, members, discriminator, &at, pointer);
             self.insert(name, pointer, docs, TypeKind::Union(union));
             return;
         }
@@ -286,12 +290,12 @@ impl<'a> TypeBuilder<'a> {
             }
             // A single `$ref` in an `allOf` is that type: the last arm makes the alias.
             SchemaKind::AllOf { .. } if super::composition::sole_member(self.doc, schema).is_none() => {
-                TypeKind::Struct(self.merged(&name, schema, pointer))
+                self.merged(&name, schema, pointer)
             }
             SchemaKind::Any(any)
                 if !any.all_of.is_empty() && super::composition::sole_member(self.doc, schema).is_none() =>
             {
-                TypeKind::Struct(self.merged(&name, schema, pointer))
+                self.merged(&name, schema, pointer)
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let parts =
@@ -313,11 +317,19 @@ impl<'a> TypeBuilder<'a> {
         self.insert(name, pointer, docs, kind);
     }
 
-    /// The struct of an `allOf`: every member's properties merged, `required` unioned.
-    fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer) -> Struct {
+    /// The struct of an `allOf`: every member's properties merged, `required` unioned. A `oneOf` or
+    /// `anyOf` met among the members makes it a union instead, of a struct per choice, each the choice
+    /// merged with the rest.
+    fn merged(&mut self, name: &str, schema: &Schema, pointer: &Pointer) -> TypeKind {
         let mut parts = ObjectParts::default();
         super::composition::collect(self.doc, schema, pointer, &mut parts, &mut vec![pointer.clone()], &mut self.sink);
-        self.object(name, parts, pointer)
+        super::composition::drop_parent_unions(&mut parts, pointer);
+        if parts.unions.is_empty() {
+            return TypeKind::Struct(self.object(name, parts, pointer));
+        }
+        let first = parts.unions.remove(0);
+        let discriminator = first.discriminator.as_ref().or(schema.schema_data.discriminator.as_ref());
+        TypeKind::Union(self.distributed(name, &parts, &first.members, discriminator, &first.at, pointer))
     }
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
