@@ -53,6 +53,40 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// A reference token as a `$ref` writes it (a URI fragment's, so percent-encoded) as the name it stands
+/// for: `%XX` escapes decoded, then `~1` as `/` and `~0` as `~` (RFC 6901, sections 4 and 6).
+pub(crate) fn reference_token(token: &str) -> String {
+    percent_decoded(token).replace("~1", "/").replace("~0", "~")
+}
+
+/// `text` with each `%XX` escape decoded (a URI fragment's), kept as written where it is not one or does
+/// not make UTF-8.
+pub(crate) fn percent_decoded(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escape = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
 /// Whether `c` could end or hide a line on a terminal: a control character or a line separator.
 fn breaks_line(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
@@ -198,6 +232,15 @@ mod tests {
         let pointer = Pointer::root().join("paths").join("/api/v2/audits/query").join("post");
         assert_eq!(pointer.to_string(), "#/paths/~1api~1v2~1audits~1query/post");
         assert_eq!(Pointer::root().join("a~b").to_string(), "#/a~0b");
+    }
+
+    #[test]
+    fn reference_tokens_are_percent_decoded_then_unescaped() {
+        assert_eq!(reference_token("a~1b~0c"), "a/b~c");
+        assert_eq!(reference_token("Page%C2%ABUser%C2%BB"), "Page«User»");
+        assert_eq!(reference_token("100%"), "100%");
+        assert_eq!(reference_token("%7E1"), "/", "an escaped `~` is a pointer escape all the same");
+        assert_eq!(percent_decoded("%FF%2"), "%FF%2", "not UTF-8, and half an escape: kept as written");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::select::METHODS;
-use crate::error::Pointer;
+use crate::error::{Pointer, percent_decoded};
 
 /// What inlining found: the problems, and the copies that leave their `operationId` to another.
 #[derive(Debug, Default)]
@@ -194,34 +194,6 @@ fn local_pointer(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     let decoded = percent_decoded(fragment);
     (decoded.is_empty() || decoded.starts_with('/')).then_some(decoded)
-}
-
-/// `text` with each `%XX` escape decoded (a URI fragment's), kept as written where it is not one or
-/// does not make UTF-8.
-fn percent_decoded(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let escape = (bytes[index] == b'%')
-            .then(|| bytes.get(index + 1..index + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
-        match escape {
-            Some(byte) => {
-                out.push(byte);
-                index += 3;
-            }
-            None => {
-                out.push(bytes[index]);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 #[cfg(test)]

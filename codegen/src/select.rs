@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::error::{Diagnostic, Location, Pointer};
+use crate::error::{Diagnostic, Location, Pointer, reference_token};
 use crate::settings::Selection;
 
 /// The HTTP methods a path item holds operations under.
@@ -198,8 +198,7 @@ impl Layout {
         };
         let mut tokens = rest.split('/');
         let (kind, name) = (tokens.next()?, tokens.next()?);
-        let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
-        Some((unescape(kind), unescape(&percent_decode(name))))
+        Some((reference_token(kind), reference_token(name)))
     }
 }
 
@@ -259,30 +258,6 @@ fn collect_refs(layout: Layout, value: &Value, found: &mut Vec<(String, String)>
         Value::Array(items) => items.iter().for_each(|item| collect_refs(layout, item, found)),
         _ => {}
     }
-}
-
-/// A `$ref` is a URI fragment, so a name may be percent-encoded in it.
-fn percent_decode(token: &str) -> String {
-    if !token.contains('%') {
-        return token.to_owned();
-    }
-    let bytes = token.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = bytes.get(index + 1..index + 3).and_then(|pair| std::str::from_utf8(pair).ok());
-        match (bytes[index], hex.and_then(|hex| u8::from_str_radix(hex, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                index += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| token.to_owned())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::Converter;
-use crate::error::Pointer;
+use crate::error::{Pointer, reference_token};
 
 /// The keywords of a parameter, header or form field that describe its value: they move into its schema.
 pub(super) const VALUE_KEYWORDS: [&str; 17] = [
@@ -96,32 +96,6 @@ pub(super) fn sanitise(name: &str) -> String {
     out
 }
 
-/// A reference token of a `$ref` as the name it stands for: `~1` is `/`, `~0` is `~`, and a `$ref` is a URI
-/// fragment, so `%xx` is a byte.
-fn unescape(token: &str) -> String {
-    let token = token.replace("~1", "/").replace("~0", "~");
-    if !token.contains('%') {
-        return token;
-    }
-    let bytes = token.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = bytes.get(index + 1..index + 3).and_then(|pair| std::str::from_utf8(pair).ok());
-        match (bytes[index], hex.and_then(|hex| u8::from_str_radix(hex, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                index += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or(token)
-}
-
 impl Converter {
     /// Points every `$ref` of the document into the 3.0 sections: `#/definitions/X` to
     /// `#/components/schemas/X` (renamed as `definitions` are), `#/parameters/X` and `#/responses/X` to their
@@ -151,7 +125,7 @@ impl Converter {
             .into_iter()
             .find_map(|(old, new)| Some((new, target.strip_prefix(&format!("#/{old}/"))?)))?;
         let (name, below) = rest.split_once('/').map_or((rest, ""), |(name, below)| (name, below));
-        let name = unescape(name);
+        let name = reference_token(name);
         let name = match section {
             "schemas" => self.names.schema(&name).to_owned(),
             _ => sanitise(&name),
@@ -306,12 +280,5 @@ mod tests {
         assert_eq!(names.schema("A_B"), "A_B");
         assert_eq!(names.schema("A-B"), "A-B");
         assert_eq!(names.schema("A/B"), "A_B3");
-    }
-
-    #[test]
-    fn references_are_unescaped_before_they_are_looked_up() {
-        assert_eq!(unescape("a~1b~0c"), "a/b~c");
-        assert_eq!(unescape("Page%C2%ABUser%C2%BB"), "Page«User»");
-        assert_eq!(unescape("100%"), "100%");
     }
 }
