@@ -31,15 +31,32 @@ pub fn diff_task(args: &[String]) -> Result<(), String> {
     }
     let [old, new] = specs[..] else { return Err(USAGE.to_owned()) };
     // The same operations as the bump: the settings' selection, unless every operation is asked for.
-    let selection = match (all, settings) {
-        (true, Some(_)) => return Err(format!("error: --all and --settings go apart\n{USAGE}")),
-        (true, None) => Default::default(),
-        (false, Some(path)) => Settings::load(Path::new(&path)).map_err(report)?.select,
-        (false, None) => Settings::load(&crate::workspace_root().join(SETTINGS)).map_err(report)?.select,
-    };
-    let report = genesys_audit_codegen::diff_specs(Path::new(old), Path::new(new), &selection).map_err(report)?;
+    if all && settings.is_some() {
+        return Err(format!("error: --all and --settings go apart\n{USAGE}"));
+    }
+    let settings_path = settings.map_or_else(|| crate::workspace_root().join(SETTINGS), Into::into);
+    let settings = Settings::load(&settings_path).map_err(report)?;
+    let selection = if all { Default::default() } else { settings.select.clone() };
+    let (old, new) = (Path::new(old), Path::new(new));
+    let mut report = genesys_audit_codegen::diff_specs(old, new, &selection).map_err(report)?;
+    let kept = settings_path.parent().map(|dir| dir.join(&settings.spec));
+    for (label, path) in [(&mut report.old, old), (&mut report.new, new)] {
+        // The settings keep the release of the spec they name; another file may say it in its name.
+        let is_kept = kept.as_deref().and_then(|kept| kept.canonicalize().ok()) == path.canonicalize().ok();
+        let release = if is_kept { settings.api_version.clone() } else { release_in_name(path) };
+        relabel(label, path, release.as_ref());
+    }
     print!("{}", if json { diff::json(&report) } else { diff::markdown(&report) });
     Ok(())
+}
+
+/// A report's label of a spec (its name and `info.version`), with the release in place of the version
+/// when it is known.
+fn relabel(label: &mut String, path: &Path, release: Option<&String>) {
+    if let Some(release) = release {
+        let name = path.file_name().map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        *label = format!("{name} ({release})");
+    }
 }
 
 /// `bump NEW [--release VERSION]`: replaces the spec by the part of NEW the settings select, sets the crate
@@ -84,14 +101,8 @@ fn bump(root: &Path, new_spec: &Path, release: Option<String>) -> Result<String,
     let new_text = std::fs::read_to_string(new_spec).map_err(|err| format!("error: {}: {err}", new_spec.display()))?;
     let cut = genesys_audit_codegen::cut(new_spec, &new_text, &settings.select).map_err(report)?;
     let mut report = genesys_audit_codegen::diff_specs(&spec, new_spec, &settings.select).map_err(crate::report)?;
-    let label = |path: &Path, version: Option<&String>, report_label: &str| match version {
-        Some(version) => {
-            format!("{} ({version})", path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
-        }
-        None => report_label.to_owned(),
-    };
-    report.old = label(&spec, settings.api_version.as_ref(), &report.old);
-    report.new = label(new_spec, release.as_ref(), &report.new);
+    relabel(&mut report.old, &spec, settings.api_version.as_ref());
+    relabel(&mut report.new, new_spec, release.as_ref());
     if report.class == Class::None {
         return Ok(format!("{} and {} describe the same API: nothing to bump", spec.display(), new_spec.display()));
     }
