@@ -363,3 +363,84 @@ login = "https://login.example.org"
     let err = Settings::parse(Path::new("codegen.toml"), text).unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+/// A schema whose `allOf` names itself twice is a cycle, said at once; no member is looked into again and
+/// again.
+#[test]
+fn a_schema_that_names_itself_twice_in_its_all_of_is_a_cycle() {
+    let body = "paths: {}\ncomponents:\n  schemas:\n    Loop:\n      allOf:\n        - $ref: '#/components/schemas/Loop'\n        - $ref: '#/components/schemas/Loop'\n";
+    assert_eq!(
+        errors(body),
+        [
+            "bad.yaml#/components/schemas/Loop: `$ref` cycle that no type can represent: #/components/schemas/Loop -> #/components/schemas/Loop: the schema only refers to itself"
+        ]
+    );
+}
+
+/// Schemas that each name the next twice through `allOf`, thirty deep: a schema met again is merged once,
+/// so the work grows with the schemas, not with the ways of reaching them (two to the thirtieth).
+#[test]
+fn a_schema_reached_many_ways_through_all_of_is_merged_once() {
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for level in 0..30 {
+        let next = level + 1;
+        text.push_str(&format!(
+            "    S{level}:\n      allOf:\n        - $ref: '#/components/schemas/S{next}'\n        - $ref: '#/components/schemas/S{next}'\n        - {{type: object, properties: {{p{level}: {{type: string}}}}}}\n"
+        ));
+    }
+    text.push_str("    S30: {type: object, properties: {leaf: {type: string}}}\n");
+    let spec = Path::new("deep.yaml");
+    let generated =
+        genesys_audit_codegen::generate_str(spec, &text, &Settings::for_spec(spec), Layout::Standalone).unwrap();
+    let first = &generated.files["src/models/s0.rs"];
+    for field in ["pub leaf:", "pub p29:", "pub p0:"] {
+        assert_eq!(first.matches(field).count(), 1, "{field} once in S0:\n{first}");
+    }
+}
+
+/// The diagnostics (errors, or else warnings) of a Swagger 2.0 document, one per line.
+fn swagger_diagnostics(text: &str) -> Vec<String> {
+    let spec = Path::new("s.yaml");
+    match genesys_audit_codegen::generate_str(spec, text, &Settings::for_spec(spec), Layout::Standalone) {
+        Ok(generated) => generated.warnings.iter().map(|w| format!("warning: {w}")).collect(),
+        Err(diagnostics) => diagnostics.to_string().lines().map(str::to_owned).collect(),
+    }
+}
+
+/// What is wrong inside a response or parameter a `$ref` names is said where it is written, in the 2.0
+/// section's own words, whether or not the document has that section at all.
+#[test]
+fn swagger_2_0_errors_inside_shared_responses_and_parameters_are_said_where_they_are_written() {
+    let text = "swagger: '2.0'\ninfo: {title: A, version: '1'}\nresponses:\n  NotFound: {description: No., schema: {$ref: '#/definitions/Missing'}}\nparameters:\n  Ids: {name: ids, in: query, type: array, items: {$ref: '#/definitions/Gone'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/parameters/Ids'}, {$ref: '#/parameters/Limit'}]\n      responses:\n        '404': {$ref: '#/responses/NotFound'}\n        '409': {$ref: '#/responses/Conflict'}\n";
+    assert_eq!(
+        swagger_diagnostics(text),
+        [
+            "s.yaml#/parameters/Ids/items: reference \"#/definitions/Gone\" names no schema in definitions",
+            "s.yaml#/paths/~1a/get/parameters/1: reference \"#/parameters/Limit\" names nothing in parameters",
+            "s.yaml#/paths/~1a/get/responses/409: reference \"#/responses/Conflict\" names nothing in responses",
+            "s.yaml#/responses/NotFound/schema: reference \"#/definitions/Missing\" names no schema in definitions",
+        ]
+    );
+}
+
+/// A security scheme whose name 3.0 cannot hold is renamed in the converted document, but not in what is said
+/// of it; a requirement naming no scheme and an `x-nullable` that is not a boolean are warnings.
+#[test]
+fn swagger_2_0_security_names_and_odd_extensions_are_said_as_written() {
+    let text = "swagger: '2.0'\ninfo: {title: A, version: '1'}\nsecurityDefinitions:\n  Chat JWT: {type: apiKey, name: Authorization, in: header}\nsecurity:\n  - Chat JWT: [1]\npaths: {}\n";
+    assert_eq!(
+        swagger_diagnostics(text),
+        [
+            "s.yaml#/security/0/Chat JWT/0: not a valid OpenAPI 3.0 document: invalid type: integer `1`, expected a string"
+        ]
+    );
+    let text = "swagger: '2.0'\ninfo: {title: A, version: '1'}\nsecurity: [{Nope: []}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      security: [{Missing Scheme: [x]}]\n      responses:\n        '200': {description: OK, schema: {type: string, x-nullable: 'yes'}}\n";
+    assert_eq!(
+        swagger_diagnostics(text),
+        [
+            "warning: s.yaml#/paths/~1a/get/responses/200/schema/x-nullable: `x-nullable` is \"yes\", not true or false: ignored",
+            "warning: s.yaml#/paths/~1a/get/security/0/Missing Scheme: a security requirement names a scheme that no security scheme defines: left out of the docs",
+            "warning: s.yaml#/security/0/Nope: a security requirement names a scheme that no security scheme defines: left out of the docs",
+        ]
+    );
+}

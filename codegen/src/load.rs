@@ -55,10 +55,9 @@ impl Document {
     /// the same part repeat it).
     pub fn relocate(&self, diagnostics: Diagnostics) -> Diagnostics {
         let mut relocated: Vec<Diagnostic> = diagnostics.0.into_iter().map(|d| self.relocate_one(d)).collect();
-        if !self.copies.is_empty() {
-            relocated.sort();
-            relocated.dedup();
-        }
+        // Sorted by place again: the places are the file's now.
+        relocated.sort();
+        relocated.dedup();
         Diagnostics(relocated)
     }
 

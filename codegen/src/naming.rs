@@ -61,6 +61,27 @@ pub fn value_name(wire: &str) -> String {
     finish(ascii_words(wire).to_snake_case(), "x_", "value")
 }
 
+/// The longest module name, in bytes: with `.rs` it stays well within the 255 bytes a file name may have
+/// on common file systems, whatever folder the crate is in.
+const MODULE_NAME_MAX: usize = 120;
+
+/// The module (and file) name of a type or an operation, its Rust name in snake case: a name longer than
+/// file systems allow is cut, and ends with a hash of the whole name so that two long names that start
+/// alike stay apart. Modules are private, so the cut name is seen in file names only.
+pub fn module_name(rust_name: &str) -> String {
+    let name = value_name(rust_name);
+    if name.len() <= MODULE_NAME_MAX {
+        return name;
+    }
+    // FNV-1a: stable across runs and platforms, as regeneration must be byte for byte.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    let mut cut = MODULE_NAME_MAX - 9;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash:08x}", &name[..cut])
+}
+
 /// The name of an operation without an `operationId`, from its method and path: the method, then each path
 /// segment, a `{parameter}` as `by` and its name, in snake case (`get /pets/{petId}` → `get_pets_by_pet_id`,
 /// `get /` → `get_root`). It changes only when the method or the path does.
@@ -139,6 +160,17 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_names_fit_in_a_file_name_and_long_ones_stay_apart() {
+        assert_eq!(module_name("PostAuditsQuery"), "post_audits_query");
+        let long = |tail: &str| module_name(&format!("{}{tail}", "Very".repeat(80)));
+        let (one, other) = (long("One"), long("Other"));
+        assert!(one.len() <= MODULE_NAME_MAX && other.len() <= MODULE_NAME_MAX, "{one}");
+        assert_ne!(one, other, "names that start alike keep apart");
+        assert_eq!(one, long("One"), "the same name, the same module");
+        assert!(one.starts_with("very_very_"), "{one}");
+    }
 
     #[test]
     fn features_are_kebab_case_tags() {

@@ -1,12 +1,16 @@
 //! Fuzzing in CI: random structural mutations of real inputs, from a fixed seed, so that a failure
 //! reproduces.
 //!
-//! - `specs`: the construct fixtures and the reference specs of `tests/fixtures/specs/` (and a sample of
-//!   the platform description, when the shared reference folder is there), mutated as documents: nodes
-//!   deleted, values of another type, `$ref`s pointed elsewhere, names that collide in Rust, odd text.
-//!   The generator must never panic or hang, and every error and warning must name a JSON pointer into
-//!   the spec; `cargo xtask codegen --spec` exits 0 or 1 on a sample, saying the same; and a sample of the
-//!   accepted specs generate crates that compile.
+//! - `specs`: the construct fixtures and the reference specs of `tests/fixtures/specs/`, OpenAPI 3.x and
+//!   Swagger 2.0 (with the 2.0 audit spec and a sample of the platform description in each form, when the
+//!   shared reference folder is there), mutated as documents: nodes deleted, values of another type,
+//!   `$ref`s pointed elsewhere, names that collide in Rust, odd text; and, of 2.0 documents, what the
+//!   converter to 3.0 reads (`swagger`): body and form parameters, `collectionFormat`, `$ref`s into the 2.0
+//!   sections by odd names, `type: file`, `consumes`/`produces`, `discriminator`, `x-nullable`, security
+//!   schemes, path-level parameters. The generator must never panic or hang, and every error and warning
+//!   must name a JSON pointer into the spec (of a 2.0 spec, into the file as written, not its 3.0 form);
+//!   `cargo xtask codegen --spec` exits 0 or 1 on a sample, saying the same; and a sample of the accepted
+//!   specs, of both versions, generate crates that compile.
 //! - `settings`: the settings files (`codegen.toml`) of the project and of the fixtures, mutated as
 //!   TOML documents and as text, with the specs they go with. Settings that cannot be read are refused at
 //!   a line and column; settings that name what the spec lacks, or that Cargo or the client could not take,
@@ -43,6 +47,7 @@ mod odd;
 mod platform;
 mod settings;
 mod specs;
+mod swagger;
 
 /// The seed of a run when `FUZZ_SEED` does not set one.
 const DEFAULT_SEED: u64 = 0x5eed_0003;

@@ -1,7 +1,9 @@
 //! Structural mutations of an OpenAPI document held as a JSON value: delete a node, change a value's type,
 //! point a `$ref` elsewhere, add a twin whose Rust name collides with an existing name, fill a string or
 //! a key with odd text, or copy one subtree over another. Each mutation says what it did, with the JSON
-//! pointer of the place, so that a failing case can be read without replaying it.
+//! pointer of the place, so that a failing case can be read without replaying it. They read 3.x and 2.0
+//! documents alike: a `$ref` is pointed, and a schema added, into the sections of the document's version
+//! (`components` in 3.x; `definitions`, `parameters` and `responses` in 2.0, see [`sections`]).
 
 use fastrand::Rng;
 use serde_json::{Map, Value, json};
@@ -33,21 +35,31 @@ pub fn pointer(path: &[Step]) -> String {
 /// Every node below the root, each parent before its children.
 pub fn nodes(doc: &Value) -> Vec<Vec<Step>> {
     let mut found = Vec::new();
-    let mut stack = vec![(Vec::new(), doc)];
-    while let Some((path, value)) = stack.pop() {
-        let children: Vec<(Step, &Value)> = match value {
-            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
-            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Step::Index(i), v)).collect(),
-            _ => Vec::new(),
-        };
-        for (step, child) in children {
-            let mut child_path: Vec<Step> = path.clone();
-            child_path.push(step);
-            found.push(child_path.clone());
-            stack.push((child_path, child));
+    walk(doc, &mut Vec::new(), &mut |path, _| {
+        found.push(path.to_vec());
+        false
+    });
+    found
+}
+
+/// Calls `visit` with every node below `value` and its path (`path` and the steps below), each parent
+/// before its children, until `visit` returns `true`; whether it did. Paths are built in one buffer, so
+/// that a walk of a large document copies only the paths a caller keeps.
+fn walk(value: &Value, path: &mut Vec<Step>, visit: &mut dyn FnMut(&[Step], &Value) -> bool) -> bool {
+    let children: Box<dyn Iterator<Item = (Step, &Value)>> = match value {
+        Value::Object(map) => Box::new(map.iter().map(|(key, child)| (Step::Key(key.clone()), child))),
+        Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (Step::Index(index), child))),
+        _ => return false,
+    };
+    for (step, child) in children {
+        path.push(step);
+        let stop = visit(path, child) || walk(child, path, visit);
+        path.pop();
+        if stop {
+            return true;
         }
     }
-    found
+    false
 }
 
 /// The node at `path`.
@@ -66,6 +78,52 @@ pub fn get_mut<'a>(doc: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
         (Value::Array(items), Step::Index(index)) => items.get_mut(*index),
         _ => None,
     })
+}
+
+/// Whether `doc` is a Swagger 2.0 document, as the generator tells: `swagger: "2.0"` (or the number).
+pub fn is_swagger(doc: &Value) -> bool {
+    match doc.get("swagger") {
+        Some(Value::String(version)) => version == "2.0",
+        Some(Value::Number(version)) => version.as_f64() == Some(2.0),
+        _ => false,
+    }
+}
+
+/// The sections a `$ref` of `doc` names parts in, each as the pointer its names follow (`#/definitions/`),
+/// the schemas' first: `components` in 3.x, `definitions`, `parameters` and `responses` in 2.0.
+pub fn sections(doc: &Value) -> &'static [&'static str] {
+    if is_swagger(doc) {
+        &["#/definitions/", "#/parameters/", "#/responses/"]
+    } else {
+        &["#/components/schemas/", "#/components/parameters/", "#/components/responses/", "#/components/requestBodies/"]
+    }
+}
+
+/// The path from the root to the section whose names follow `prefix` (`#/definitions/`).
+pub fn section_path(prefix: &str) -> Vec<Step> {
+    prefix
+        .trim_start_matches('#')
+        .split('/')
+        .filter(|key| !key.is_empty())
+        .map(|key| Step::Key(key.to_owned()))
+        .collect()
+}
+
+/// The pointers of the named parts of `doc`: every member of a kind of `components` in 3.x, of
+/// `definitions`, `parameters` and `responses` in 2.0.
+pub fn named_parts(doc: &Value) -> Vec<String> {
+    let sections: Vec<Vec<Step>> = if is_swagger(doc) {
+        sections(doc).iter().map(|prefix| section_path(prefix)).collect()
+    } else {
+        let kinds = doc.get("components").and_then(Value::as_object).into_iter().flat_map(Map::keys);
+        kinds.map(|kind| vec![Step::Key("components".into()), Step::Key(kind.clone())]).collect()
+    };
+    let mut parts = Vec::new();
+    for section in sections {
+        let names = get(doc, &section).and_then(Value::as_object).into_iter().flat_map(Map::keys);
+        parts.extend(names.map(|name| pointer(&[section.clone(), vec![Step::Key(name.clone())]].concat())));
+    }
+    parts
 }
 
 /// A mutation: changes the document and says what it did, or `None` when the document has no place for it.
@@ -108,24 +166,42 @@ pub fn preview(value: &Value) -> String {
 
 /// A node picked at random, not the root.
 pub fn any_node(doc: &Value, rng: &mut Rng) -> Option<Vec<Step>> {
-    let all = nodes(doc);
-    rng.choice(all)
+    some_node(doc, rng, |_, _| true)
 }
 
-/// A node picked at random among those `keep` accepts.
-fn some_node(doc: &Value, rng: &mut Rng, keep: impl Fn(&[Step], &Value) -> bool) -> Option<Vec<Step>> {
-    let all: Vec<Vec<Step>> =
-        nodes(doc).into_iter().filter(|path| get(doc, path).is_some_and(|v| keep(path, v))).collect();
-    rng.choice(all)
+/// A node picked at random among those `keep` accepts: counted in one walk, copied out in another.
+pub fn some_node(doc: &Value, rng: &mut Rng, keep: impl Fn(&[Step], &Value) -> bool) -> Option<Vec<Step>> {
+    let mut count = 0;
+    walk(doc, &mut Vec::new(), &mut |path, value| {
+        count += usize::from(keep(path, value));
+        false
+    });
+    if count == 0 {
+        return None;
+    }
+    let mut left = rng.usize(..count);
+    let mut found = None;
+    walk(doc, &mut Vec::new(), &mut |path, value| {
+        if !keep(path, value) {
+            return false;
+        }
+        if left == 0 {
+            found = Some(path.to_vec());
+            return true;
+        }
+        left -= 1;
+        false
+    });
+    found
 }
 
 /// An item of `items` picked at random.
-fn pick<T>(rng: &mut Rng, items: impl Iterator<Item = T>) -> Option<T> {
+pub fn pick<T>(rng: &mut Rng, items: impl Iterator<Item = T>) -> Option<T> {
     rng.choice(items.collect::<Vec<T>>())
 }
 
 /// The key of the last step, if it is a member.
-fn last_key(path: &[Step]) -> Option<&str> {
+pub fn last_key(path: &[Step]) -> Option<&str> {
     match path.last() {
         Some(Step::Key(key)) => Some(key),
         _ => None,
@@ -159,7 +235,7 @@ fn retype(doc: &mut Value, rng: &mut Rng) -> Option<String> {
 }
 
 /// A value whose JSON type differs from `old`'s.
-fn other_type(old: &Value, rng: &mut Rng) -> Value {
+pub fn other_type(old: &Value, rng: &mut Rng) -> Value {
     loop {
         let new = match rng.usize(..6) {
             0 => Value::String(odd::text(rng)),
@@ -184,6 +260,9 @@ fn retarget_ref(doc: &mut Value, rng: &mut Rng) -> Option<String> {
     };
     let target = ref_target(doc, &path, rng);
     let node = get_mut(doc, &path)?;
+    if node.as_str() == Some(target.as_str()) {
+        return None;
+    }
     let description = format!("ref {}: {} → {target:?}", pointer(&path), preview(node));
     *node = Value::String(target);
     Some(description)
@@ -202,8 +281,9 @@ fn add_ref(doc: &mut Value, rng: &mut Rng) -> Option<String> {
     Some(format!("add ref {}: {target:?}", pointer(&path)))
 }
 
-/// Where a `$ref` at `at` is pointed: another existing target, a component of another kind, a missing
-/// one, a place that is no schema, itself or its owner, or a reference this generator does not follow.
+/// Where a `$ref` at `at` is pointed: another existing target, a named part of another kind (a component,
+/// or an entry of a 2.0 section), a missing one, a place that is no schema, itself or its owner, or a
+/// reference this generator does not follow or that names nothing as written.
 fn ref_target(doc: &Value, at: &[Step], rng: &mut Rng) -> String {
     let existing = || {
         nodes(doc)
@@ -211,41 +291,34 @@ fn ref_target(doc: &Value, at: &[Step], rng: &mut Rng) -> String {
             .filter(|p| last_key(p) == Some("$ref"))
             .filter_map(|p| get(doc, &p)?.as_str().map(str::to_owned))
     };
-    let components = || {
-        let kinds = doc.get("components").and_then(Value::as_object).into_iter().flatten();
-        kinds.flat_map(|(kind, members)| {
-            members.as_object().into_iter().flatten().map(move |(name, _)| {
-                pointer(&[Step::Key("components".into()), Step::Key(kind.clone()), Step::Key(name.clone())])
-            })
-        })
-    };
     let owner = &at[..at.len().saturating_sub(1)];
-    let fallback = "#/components/schemas/Missing".to_owned();
+    let sections = sections(doc);
+    let schemas = sections[0];
+    let fallback = format!("{schemas}Missing");
     match rng.usize(..6) {
         0 => pick(rng, existing()).unwrap_or(fallback),
-        1 => pick(rng, components()).unwrap_or(fallback),
-        2 => format!(
-            "#/components/{}/Missing{}",
-            ["schemas", "parameters", "responses", "requestBodies"][rng.usize(..4)],
-            rng.u8(..)
-        ),
+        1 => pick(rng, named_parts(doc).into_iter()).unwrap_or(fallback),
+        2 => format!("{}Missing{}", sections[rng.usize(..sections.len())], rng.u8(..)),
         3 => {
-            let places = ["#", "#/", "#/info", "#/paths", "#/components", "#/openapi"].map(str::to_owned);
+            let version = if is_swagger(doc) { "#/swagger" } else { "#/openapi" };
+            let section = pointer(&section_path(schemas)[..1]);
+            let places = ["#", "#/", "#/info", "#/paths", &section, version].map(str::to_owned);
             pick(rng, nodes(doc).iter().map(|p| pointer(p)).chain(places)).unwrap_or(fallback)
         }
         4 if rng.bool() => pointer(owner),
         4 => pointer(&owner[..owner.len().saturating_sub(2)]),
-        _ => [
-            "other.yaml#/components/schemas/A",
-            "https://example.com/spec.yaml#/components/schemas/A",
-            "#components/schemas/A",
-            "#/components/schemas/",
-            "#/components/schemas/A~2",
-            "#/components/schemas/%41",
-            "",
-            "#/components/schemas/~1",
-        ][rng.usize(..8)]
-        .to_owned(),
+        _ => match rng.usize(..10) {
+            0 => format!("other.yaml{schemas}A"),
+            1 => format!("https://example.com/spec.yaml{schemas}A"),
+            2 => format!("#{}A", &schemas[2..]),
+            3 => schemas.to_owned(),
+            4 => format!("{schemas}A~2"),
+            5 => format!("{schemas}%41"),
+            6 => String::new(),
+            7 => format!("{schemas}~1"),
+            8 => format!("{schemas}A%20B"),
+            _ => format!("{schemas}A«B»"),
+        },
     }
 }
 
@@ -261,8 +334,19 @@ fn collide(doc: &mut Value, rng: &mut Rng) -> Option<String> {
 }
 
 /// The keys of maps where names become Rust names, or must be unique.
-const NAMED_MAPS: &[&str] =
-    &["properties", "schemas", "paths", "parameters", "responses", "requestBodies", "content", "headers", "mapping"];
+const NAMED_MAPS: &[&str] = &[
+    "properties",
+    "schemas",
+    "paths",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "content",
+    "headers",
+    "mapping",
+    "definitions",
+    "securityDefinitions",
+];
 
 /// Adds a member beside one of a map, under a name that collides with it in Rust (or in a path template).
 fn twin_key(doc: &mut Value, rng: &mut Rng) -> Option<String> {
@@ -340,8 +424,8 @@ fn duplicate_item(doc: &mut Value, rng: &mut Rng) -> Option<String> {
     Some(description)
 }
 
-/// Adds a component schema named as the generator names something else: an inline type of a property
-/// (`Owner` + `property`), a name the crate reserves, or an operation's.
+/// Adds a schema (a component in 3.x, a definition in 2.0) named as the generator names something else: an
+/// inline type of a property (`Owner` + `property`), a name the crate reserves, or an operation's.
 fn taken_type_name(doc: &mut Value, rng: &mut Rng) -> Option<String> {
     let property = some_node(doc, rng, |path, _| {
         path.len() >= 2 && matches!(&path[path.len() - 2], Step::Key(key) if key == "properties")
@@ -368,8 +452,13 @@ fn taken_type_name(doc: &mut Value, rng: &mut Rng) -> Option<String> {
             )
         }
     };
-    let schemas = doc.as_object_mut()?.entry("components").or_insert_with(|| json!({}));
-    let schemas = schemas.as_object_mut()?.entry("schemas").or_insert_with(|| json!({})).as_object_mut()?;
+    let section = section_path(sections(doc)[0]);
+    let mut schemas = doc;
+    for step in &section {
+        let Step::Key(key) = step else { return None };
+        schemas = schemas.as_object_mut()?.entry(key.clone()).or_insert_with(|| json!({}));
+    }
+    let schemas = schemas.as_object_mut()?;
     if schemas.contains_key(&name) {
         return None;
     }
@@ -379,7 +468,7 @@ fn taken_type_name(doc: &mut Value, rng: &mut Rng) -> Option<String> {
         json!({"type": "string", "enum": ["a"]})
     };
     schemas.insert(name.clone(), value);
-    Some(format!("schema named {name:?} in #/components/schemas"))
+    Some(format!("schema named {name:?} in {}", pointer(&section)))
 }
 
 /// Fills a string, or renames a key, with odd text (or the original with odd text around it).
@@ -409,7 +498,7 @@ fn odd_text(doc: &mut Value, rng: &mut Rng) -> Option<String> {
 }
 
 /// Renames a member, keeping its place among the others.
-fn rename(map: &mut Map<String, Value>, from: &str, to: String) {
+pub fn rename(map: &mut Map<String, Value>, from: &str, to: String) {
     let entries = std::mem::take(map);
     *map =
         entries.into_iter().map(|(key, value)| if key == from { (to.clone(), value) } else { (key, value) }).collect();

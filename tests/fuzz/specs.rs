@@ -1,5 +1,6 @@
 //! Mutated specs through the generator: every case in process, a sample through `cargo xtask codegen
-//! --spec`, and a sample of the accepted ones compiled.
+//! --spec`, and a sample of the accepted ones compiled. Swagger 2.0 specs get the 2.0 mutations of
+//! [`swagger`] too, and their diagnostics must point into the 2.0 document as written, not its 3.0 form.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -11,11 +12,13 @@ use serde_json::Value;
 
 use crate::{
     Config, Hang, PANICS, Tally, UNPLACED, assert_answers, assert_crates_compile, compiled_count, mutate, platform,
-    run_cases, scratch_dir,
+    run_cases, scratch_dir, swagger,
 };
 
-/// Cases a CI run generates in process: about a minute of the debug build on two cores.
-const CASES: usize = 2_000;
+/// Cases a CI run generates in process: about a minute of the debug build on two cores. A case of a 2.0
+/// spec (about a quarter of them) costs more than one of a 3.x spec, on average (the conversion, and the
+/// larger 2.0 forms of the reference specs): fewer cases than the 2,000 of 3.x alone take the same time.
+const CASES: usize = 1_500;
 /// Cases a CI run gives the command line, spread over the run's cases; a longer run gives it one in a
 /// hundred.
 const CLI_CASES: usize = 12;
@@ -25,14 +28,26 @@ const COMPILED: usize = 4;
 /// generous, for the debug build on a busy machine.
 const LIMIT: Duration = Duration::from_secs(120);
 
-/// A spec to mutate: its file name and its document.
+/// A spec to mutate: its file name, its document, and whether it is Swagger 2.0.
 struct Base {
     name: String,
     doc: Value,
+    swagger: bool,
 }
 
-/// The specs to mutate: every fixture spec (the construct fixtures and the reference specs) and a sample of
-/// the platform description picked by `seed` (when the shared reference folder is there), read once.
+impl Base {
+    fn new(name: String, doc: Value) -> Self {
+        Self { swagger: mutate::is_swagger(&doc), name, doc }
+    }
+}
+
+/// The 2.0 form of the current audit spec, in the shared reference folder: fuzzed when the fixture specs
+/// hold no copy of it.
+const SHARED_AUDIT_SWAGGER: &str = "../shared/spec-reference/genesys-audit-242.0.0.swagger.json";
+
+/// The specs to mutate: every fixture spec (the construct fixtures and the reference specs, 3.x and 2.0),
+/// the 2.0 audit spec, and a sample of the platform description as 3.0 and as 2.0, picked by `seed` (what
+/// is in the shared reference folder, when it is there), read once.
 fn bases(seed: u64) -> &'static [Base] {
     static BASES: OnceLock<Vec<Base>> = OnceLock::new();
     BASES.get_or_init(|| {
@@ -40,22 +55,43 @@ fn bases(seed: u64) -> &'static [Base] {
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|err| panic!("read {}: {err}", dir.display()));
         let mut names: Vec<String> = entries
             .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-            .filter(|name| name.ends_with(".yaml"))
+            .filter(|name| name.ends_with(".yaml") || name.ends_with(".json"))
             .collect();
         names.sort();
+        let shared = audit_tests::workspace_root().join(SHARED_AUDIT_SWAGGER);
+        let shared_name = shared.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_owned();
         let mut bases: Vec<Base> =
-            names.into_iter().map(|name| Base { doc: read_yaml(&dir.join(&name)), name }).collect();
-        if let Some(doc) = platform::sample(seed) {
-            eprintln!("{}: {}", platform::NAME, platform::describe(&doc));
-            bases.push(Base { name: platform::NAME.to_owned(), doc });
+            names.iter().map(|name| Base::new(name.clone(), read_spec(&dir.join(name)))).collect();
+        if !names.contains(&shared_name) && shared.is_file() {
+            bases.push(Base::new(shared_name, read_spec(&shared)));
+        }
+        // The two forms of the platform description are read at once: they are the most of the wait.
+        let samples: Vec<(&platform::Platform, Option<Value>)> = std::thread::scope(|scope| {
+            let reads: Vec<_> = [&platform::OPENAPI, &platform::SWAGGER]
+                .map(|form| (form, scope.spawn(move || platform::sample(form, seed))))
+                .into_iter()
+                .collect();
+            reads
+                .into_iter()
+                .map(|(form, read)| (form, read.join().unwrap_or_else(|_| panic!("{} panicked", form.name))))
+                .collect()
+        });
+        for (form, sample) in samples {
+            if let Some(doc) = sample {
+                eprintln!("{}: {}", form.name, platform::describe(&doc));
+                bases.push(Base::new(form.name.to_owned(), doc));
+            }
         }
         bases
     })
 }
 
-/// A YAML file as a JSON value.
-fn read_yaml(path: &Path) -> Value {
+/// A spec file (JSON or YAML) as a JSON value.
+fn read_spec(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+    if path.extension().is_some_and(|extension| extension == "json") {
+        return serde_json::from_str(&text).unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
+    }
     serde_yaml::from_str(&text).unwrap_or_else(|err| panic!("{} is not YAML: {err}", path.display()))
 }
 
@@ -63,6 +99,8 @@ fn read_yaml(path: &Path) -> Value {
 /// which settings it is generated with.
 struct Mutant {
     base: &'static str,
+    /// Whether the base is Swagger 2.0.
+    swagger: bool,
     name: String,
     text: String,
     doc: Value,
@@ -84,14 +122,21 @@ impl Mutant {
     }
 }
 
-/// Case `case`: a base spec (each in turn), mutated, written as JSON or YAML.
+/// Case `case`: a base spec (each in turn), mutated (with the 2.0 mutations too when it is 2.0), written as
+/// JSON or YAML.
 fn mutant(config: &Config, case: usize) -> Mutant {
     let mut rng = config.rng(case);
     let bases = bases(config.seed);
     let base = &bases[case % bases.len()];
     let mut doc = base.doc.clone();
-    let mutations = mutate::mutate(&mut doc, &mut rng, mutate::SPEC);
+    let mutations = if base.swagger {
+        mutate::mutate(&mut doc, &mut rng, &[mutate::SPEC, swagger::MUTATIONS].concat())
+    } else {
+        mutate::mutate(&mut doc, &mut rng, mutate::SPEC)
+    };
     let stem = base.name.split('.').next().unwrap_or("spec");
+    // The 2.0 form of a spec is told from its 3.0 form by the crate's name too.
+    let stem = if base.swagger && !stem.contains("swagger") { format!("{stem}-swagger") } else { stem.to_owned() };
     let (text, extension) = if rng.bool() {
         (serde_yaml::to_string(&doc).unwrap_or_else(|err| panic!("a JSON value is YAML: {err}")), "yaml")
     } else {
@@ -99,7 +144,7 @@ fn mutant(config: &Config, case: usize) -> Mutant {
     };
     let (per_tag, keep_unknown) = (rng.bool(), rng.u8(..4) > 0);
     let name = format!("{stem}-{case}.{extension}");
-    Mutant { base: &base.name, name, text, doc, mutations, per_tag, keep_unknown }
+    Mutant { base: &base.name, swagger: base.swagger, name, text, doc, mutations, per_tag, keep_unknown }
 }
 
 /// The generator, in process, on a mutant named `name` in diagnostics.
@@ -126,7 +171,7 @@ fn judge(mutant: &Mutant) -> Verdict {
         Err(Diagnostics(errors)) => (errors, false),
     };
 
-    let unplaced: Vec<String> = diagnostics.iter().filter_map(|d| unplaced(d, name, &mutant.doc)).collect();
+    let unplaced: Vec<String> = diagnostics.iter().filter_map(|d| unplaced(d, name, mutant)).collect();
     match (unplaced.is_empty(), accepted) {
         (false, _) => Verdict::Unplaced(unplaced),
         (true, true) => Verdict::Accepted,
@@ -135,17 +180,77 @@ fn judge(mutant: &Mutant) -> Verdict {
 }
 
 /// What is wrong with where `diagnostic` points, if anything: it must name the spec, a JSON pointer to a
-/// node of the document or to a missing member of one, and say what is wrong on one line.
-fn unplaced(diagnostic: &Diagnostic, spec: &Path, doc: &Value) -> Option<String> {
+/// node of the document or to a missing member of one, and say what is wrong on one line. Of a 2.0
+/// document, the pointer and those the message names must be of the document as written, not of its 3.0
+/// form.
+fn unplaced(diagnostic: &Diagnostic, spec: &Path, mutant: &Mutant) -> Option<String> {
+    let doc = &mutant.doc;
+    let swagger = mutate::is_swagger(doc);
     let problem = match &diagnostic.location {
         Location::Pointer(_) if diagnostic.file != spec => "names another file",
         Location::Pointer(pointer) if !resolves(doc, pointer.as_json_pointer()) => "points at nothing in the spec",
+        Location::Pointer(pointer) if swagger && in_3_0_form(doc, pointer.as_json_pointer()) => {
+            "points at a member of the 3.0 form of the 2.0 spec"
+        }
         Location::Pointer(_) if diagnostic.message.trim().is_empty() => "says nothing",
         Location::Pointer(_) if diagnostic.to_string().contains(['\n', '\r']) => "is more than one line",
+        Location::Pointer(_) if swagger && names_3_0_places(&diagnostic.message, doc) => {
+            "names a place of the 3.0 form of the 2.0 spec"
+        }
         Location::Pointer(_) => return None,
         Location::LineColumn { .. } | Location::File => "has no JSON pointer",
     };
     Some(format!("{problem}: {diagnostic}"))
+}
+
+/// Members only OpenAPI 3.x has, where the converter writes them.
+const ONLY_3: &[&str] = &[
+    "openapi",
+    "servers",
+    "components",
+    "requestBody",
+    "requestBodies",
+    "content",
+    "securitySchemes",
+    "flows",
+    "style",
+    "explode",
+    "nullable",
+    "propertyName",
+    "mapping",
+];
+
+/// Whether `pointer`, into the 2.0 document `doc`, names a member it lacks that only the 3.0 form has (the
+/// `requestBody` of an operation): a place in the converted document, not in the file.
+fn in_3_0_form(doc: &Value, pointer: &str) -> bool {
+    doc.pointer(pointer).is_none() && pointer.rsplit('/').next().is_some_and(|last| ONLY_3.contains(&last))
+}
+
+/// Whether `message`, about the 2.0 document `doc`, names a pointer (`#/...`, up to a quote, a space or
+/// punctuation) that is neither a place in it nor written in it (the target of a `$ref` it holds): one of
+/// the 3.0 form (`#/components/schemas/A`).
+fn names_3_0_places(message: &str, doc: &Value) -> bool {
+    let mut rest = message;
+    while let Some(start) = rest.find("#/") {
+        let token = &rest[start + 1..];
+        let end = token.find(|c: char| c.is_whitespace() || "\"'`,;)".contains(c)).unwrap_or(token.len());
+        let pointer = &token[..end];
+        if !resolves(doc, pointer) && !written_in(doc, &format!("#{pointer}")) {
+            return true;
+        }
+        rest = &token[end..];
+    }
+    false
+}
+
+/// Whether a string or a key of `doc` holds `text`.
+fn written_in(doc: &Value, text: &str) -> bool {
+    match doc {
+        Value::String(value) => value.contains(text),
+        Value::Array(items) => items.iter().any(|item| written_in(item, text)),
+        Value::Object(map) => map.iter().any(|(key, value)| key.contains(text) || written_in(value, text)),
+        _ => false,
+    }
 }
 
 /// Whether `pointer` names a node of `doc`, or a member missing from an object of it.
@@ -321,24 +426,48 @@ fn a_sample_of_accepted_mutants_compiles() {
     assert_crates_compile("crates", "accepted mutants", &crates);
 }
 
-/// Up to `count` accepted cases, spread over the base specs, with the crate name each is written under.
+/// Up to `count` accepted cases, spread over the base specs, half of them (rounded down) of 2.0 specs, with
+/// the crate name each is written under.
 fn accepted_sample(config: &Config, count: usize) -> Vec<(String, Generated)> {
     let per_base = count.div_ceil(bases(config.seed).len());
+    let of_swagger = count / 2;
     let mut picked: Vec<(String, Generated)> = Vec::new();
-    let mut bases_used: Vec<&str> = Vec::new();
+    let mut bases_used: Vec<(&str, bool)> = Vec::new();
     for case in config.indices() {
         if picked.len() == count {
             break;
         }
         let mutant = mutant(config, case);
-        if bases_used.iter().filter(|base| **base == mutant.base).count() == per_base {
+        let same_version = bases_used.iter().filter(|(_, swagger)| *swagger == mutant.swagger).count();
+        let wanted = if mutant.swagger { of_swagger } else { count - of_swagger };
+        if same_version == wanted || bases_used.iter().filter(|(base, _)| *base == mutant.base).count() == per_base {
             continue;
         }
         let name = PathBuf::from(&mutant.name);
         if let Ok(generated) = generate(&mutant, &name, &mutant.settings(&name), Layout::WorkspaceMember) {
-            bases_used.push(mutant.base);
+            bases_used.push((mutant.base, mutant.swagger));
             picked.push((Settings::for_spec(&name).krate.name, generated));
         }
     }
     picked
+}
+
+#[test]
+fn the_reference_specs_and_platform_samples_generate_unmutated() {
+    let config = Config::from_env(CASES);
+    let references = bases(config.seed).iter().filter(|base| base.name.starts_with("genesys-"));
+    for base in references {
+        let name = Path::new(&base.name);
+        let text = serde_json::to_string(&base.doc).unwrap_or_else(|err| panic!("a JSON value is JSON: {err}"));
+        let generated = genesys_audit_codegen::generate_str(name, &text, &Settings::for_spec(name), Layout::Standalone);
+        if let Err(Diagnostics(errors)) = generated {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!(
+                "{} (seed {:#x}) is refused, so its mutants test little:\n{}",
+                base.name,
+                config.seed,
+                errors.join("\n")
+            );
+        }
+    }
 }

@@ -48,7 +48,7 @@ pub(super) fn sole_member<'s>(doc: &Document, schema: &'s Schema) -> Option<(usi
         members.iter().enumerate().filter(|(_, m)| !annotation_only(m)).collect();
     match typed.as_slice() {
         [only] => Some(*only),
-        [first, ..] if typed.iter().all(|(_, m)| !object_like(doc, m, 0)) => Some(*first),
+        [first, ..] if typed.iter().all(|(_, m)| !object_like(doc, m, &mut Vec::new())) => Some(*first),
         _ => None,
     }
 }
@@ -60,28 +60,36 @@ fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
 
 /// Whether a member is an object whose properties an `allOf` merges (following `$ref`s), or a choice of
 /// such objects (a `oneOf` or `anyOf` of them, which the `allOf` is then a choice of).
-fn object_like(doc: &Document, member: &ReferenceOr<Schema>, depth: usize) -> bool {
+///
+/// `seen` holds the components looked into so far: one met again adds nothing (it is being looked into
+/// now, or it was and is not object-like, since the first that is ends the search), so each is looked
+/// into once, however many members name it.
+fn object_like<'d>(doc: &'d Document, member: &'d ReferenceOr<Schema>, seen: &mut Vec<&'d str>) -> bool {
     let schema = match member {
         ReferenceOr::Item(schema) => schema,
         ReferenceOr::Reference { reference } => match component(doc, reference) {
-            Some((schema, _)) if depth < MAX_DEPTH => schema,
+            Some((schema, _)) if !seen.contains(&reference.as_str()) => {
+                seen.push(reference);
+                schema
+            }
             _ => return false,
         },
     };
-    let choice_of_objects = |members: &[ReferenceOr<Schema>]| {
-        !constraints_only(members) && members.iter().any(|m| object_like(doc, m, depth + 1))
-    };
+    let any_object =
+        |members: &'d [ReferenceOr<Schema>], seen: &mut Vec<&'d str>| members.iter().any(|m| object_like(doc, m, seen));
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(_)) => true,
         SchemaKind::Any(any) => {
             !any.properties.is_empty()
                 || any.typ.as_deref() == Some("object")
-                || any.all_of.iter().any(|m| object_like(doc, m, depth + 1))
-                || choice_of_objects(&any.one_of)
-                || choice_of_objects(&any.any_of)
+                || any_object(&any.all_of, seen)
+                || !constraints_only(&any.one_of) && any_object(&any.one_of, seen)
+                || !constraints_only(&any.any_of) && any_object(&any.any_of, seen)
         }
-        SchemaKind::AllOf { all_of } => all_of.iter().any(|m| object_like(doc, m, depth + 1)),
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => choice_of_objects(members),
+        SchemaKind::AllOf { all_of } => any_object(all_of, seen),
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+            !constraints_only(members) && any_object(members, seen)
+        }
         _ => false,
     }
 }
@@ -320,6 +328,9 @@ fn follow(
     }
     if let Some(what) = non_object(schema) {
         sink.warn(at, format!("{LEFT_OUT} {} ({target} is one)", article(what)));
+        return;
+    }
+    if !parts.merged.insert(target.clone()) {
         return;
     }
     trail.push(target.clone());

@@ -234,6 +234,9 @@ pub fn build(doc: &Document, settings: &Settings) -> Result<Model, Diagnostics> 
     let mut types = types::TypeBuilder::new(doc, settings.models.keep_unknown_members);
     types.components();
     let (mut operations, error_body, codes) = operations::build(doc, &mut types);
+    if let Some(security) = &doc.api.security {
+        operations::schemes_exist(doc, security, &Pointer::root().join("security"), &mut types.sink);
+    }
     error_codes::define(codes, &error_body, &mut operations, &mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let (mut types, mut sink) = types.finish();

@@ -377,13 +377,16 @@ pub(super) fn build(doc: &Document, types: &mut TypeBuilder<'_>) -> (Vec<Operati
         let (output, error_codes) = responses(&ctx, &operation.responses, output_name, types, &mut errors);
         let mut docs = operation_docs(doc, operation, method, path);
         method_name_agrees(operation, &id, &pointer, &mut types.sink);
+        if let Some(security) = &operation.security {
+            schemes_exist(doc, security, &pointer.join("security"), &mut types.sink);
+        }
         if let Output::Single(Success { media: Some(media), ty, .. }) = &output {
             docs::push_paragraph(&mut docs, media_docs("Answers with", media));
             docs::push_paragraph(&mut docs, multipart_response_docs(ty.as_ref()));
         }
         operations.push(Operation {
             operation_id: id,
-            module: naming::value_name(&names.builder),
+            module: naming::module_name(&names.builder),
             method_name: names.method,
             builder_name: names.builder,
             http_method: method,
@@ -445,26 +448,30 @@ fn parameters(
     types: &mut TypeBuilder<'_>,
 ) -> Vec<Param> {
     // Parameters of the operation override those of its path with the same name and location.
-    let mut merged: IndexMap<(String, &'static str), (Parameter, Pointer)> = IndexMap::new();
+    // Each with the place it is listed at and the place it is written at (a component, for a `$ref`).
+    let mut merged: IndexMap<(String, &'static str), (Parameter, Pointer, Pointer)> = IndexMap::new();
     let lists = [(shared, ctx.path_pointer.join("parameters")), (own, ctx.pointer.join("parameters"))];
     for (list, base) in lists {
         for (index, param) in list.iter().enumerate() {
             let at = base.join(index);
-            if let Some(param) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, &mut types.sink) {
+            if let Some((param, place)) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, &mut types.sink)
+            {
                 let key = (param.parameter_data_ref().name.clone(), location_name(param));
-                merged.insert(key, (param.clone(), at));
+                merged.insert(key, (param.clone(), at, place));
             }
         }
     }
-    // At its definition, which a path item's operations share: one error, whichever operations merge it.
-    for ((name, location), (_, at)) in &merged {
+    // Where the path item lists it, which its operations share: one error, whichever operations merge it.
+    for ((name, location), (_, at, _)) in &merged {
         if *location == "path" && !ctx.path.contains(&format!("{{{name}}}")) {
             types.sink.error(at, format!("path parameter {name:?} does not appear in the path {:?}", ctx.path));
         }
     }
     let mut names = Namespace::with_reserved(BUILDER_MEMBERS);
-    let mut params: Vec<Param> =
-        merged.into_values().filter_map(|(param, at)| parameter(ctx, &param, &at, &mut names, types)).collect();
+    let mut params: Vec<Param> = merged
+        .into_values()
+        .filter_map(|(param, _, place)| parameter(ctx, &param, &place, &mut names, types))
+        .collect();
     // Path parameters first, in the order the path names them; the rest keep spec order.
     params.sort_by_key(|p| match p.location {
         ParamLocation::Path => ctx.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX - 1),
@@ -515,7 +522,8 @@ fn location_name(param: &Parameter) -> &'static str {
     }
 }
 
-/// The object `item` is or refers to, from `components/<section>`; a dangling reference is reported.
+/// The object `item` is or refers to, from `components/<section>`, and its place (what is said of its parts
+/// is said there); a dangling reference is reported at `at`.
 fn resolve<'a, T>(
     item: &'a ReferenceOr<T>,
     section: &str,
@@ -523,16 +531,17 @@ fn resolve<'a, T>(
     doc: &'a Document,
     at: &Pointer,
     sink: &mut Sink,
-) -> Option<&'a T> {
+) -> Option<(&'a T, Pointer)> {
     let reference = match item {
-        ReferenceOr::Item(item) => return Some(item),
+        ReferenceOr::Item(item) => return Some((item, at.clone())),
         ReferenceOr::Reference { reference } => reference,
     };
-    let found = reference
-        .strip_prefix(&format!("#/components/{section}/"))
-        .and_then(|name| components(doc.api.components.as_ref()?).get(name));
+    let found = reference.strip_prefix(&format!("#/components/{section}/")).and_then(|name| {
+        let item = components(doc.api.components.as_ref()?).get(name)?;
+        Some((item, Pointer::root().join("components").join(section).join(name)))
+    });
     match found {
-        Some(ReferenceOr::Item(item)) => Some(item),
+        Some((ReferenceOr::Item(item), place)) => Some((item, place)),
         _ => {
             sink.error(at, format!("reference {reference:?} names nothing in components/{section}"));
             None
@@ -732,8 +741,14 @@ fn segments(path: &str, params: &[Param], pointer: &Pointer, sink: &mut Sink) ->
 }
 
 fn request_body(ctx: &Ctx<'_>, body: &ReferenceOr<RequestBody>, types: &mut TypeBuilder<'_>) -> Option<Body> {
-    let at = ctx.pointer.join("requestBody");
-    let body = resolve(body, "requestBodies", |c| &c.request_bodies, ctx.doc, &at, &mut types.sink)?;
+    let (body, at) = resolve(
+        body,
+        "requestBodies",
+        |c| &c.request_bodies,
+        ctx.doc,
+        &ctx.pointer.join("requestBody"),
+        &mut types.sink,
+    )?;
     let Some((media, value)) = choose_media(&body.content) else {
         types.sink.error(&at.join("content"), "request body lists no media type");
         return None;
@@ -856,8 +871,9 @@ fn responses(
         responses.responses.iter().map(|(k, v)| (k.clone(), v)).collect();
     listed.sort_by_key(|(status, _)| status.to_string());
     for (status, response) in listed {
-        let here = at.join(status.to_string());
-        let Some(response) = resolve(response, "responses", |c| &c.responses, ctx.doc, &here, &mut types.sink) else {
+        let listed_at = at.join(status.to_string());
+        let resolved = resolve(response, "responses", |c| &c.responses, ctx.doc, &listed_at, &mut types.sink);
+        let Some((response, here)) = resolved else {
             continue;
         };
         let status = match status {
@@ -875,8 +891,9 @@ fn responses(
     }
     let mut default_success = None;
     if let Some(default) = &responses.default {
-        let here = at.join("default");
-        if let Some(response) = resolve(default, "responses", |c| &c.responses, ctx.doc, &here, &mut types.sink) {
+        let listed_at = at.join("default");
+        let resolved = resolve(default, "responses", |c| &c.responses, ctx.doc, &listed_at, &mut types.sink);
+        if let Some((response, here)) = resolved {
             errors.note(error_type(ctx, response, &here, types));
             codes.push(("default".to_owned(), error_codes::of_response(response, &mut errors.codes)));
             if cases.is_empty() {
@@ -1038,6 +1055,24 @@ fn method_name_agrees(operation: &openapiv3::Operation, id: &str, at: &Pointer, 
              Genesys's SDKs call it otherwise"
         );
         sink.warn(&at.join(METHOD_NAME), message);
+    }
+}
+
+/// Warns of each security requirement (at `at`) that names a scheme `components/securitySchemes` does not
+/// define: the rustdoc cannot say what it asks for.
+pub(super) fn schemes_exist(
+    doc: &Document,
+    requirements: &[openapiv3::SecurityRequirement],
+    at: &Pointer,
+    sink: &mut Sink,
+) {
+    let schemes = doc.api.components.as_ref().map(|components| &components.security_schemes);
+    for (index, requirement) in requirements.iter().enumerate() {
+        for name in requirement.keys().filter(|name| !schemes.is_some_and(|schemes| schemes.contains_key(*name))) {
+            // The pointer ends with the name, as the document writes it.
+            let message = "a security requirement names a scheme that no security scheme defines: left out of the docs";
+            sink.warn(&at.join(index).join(name), message);
+        }
     }
 }
 

@@ -49,6 +49,9 @@ pub(super) struct ObjectParts {
     /// The `oneOf`s and `anyOf`s met among the members (through `$ref`s too), whose choices the object
     /// is made of, each merged with the rest: not yet chosen.
     pub(super) unions: Vec<super::composition::FoundUnion>,
+    /// The component schemas merged in so far: one named again (by two members, or through two of them)
+    /// adds nothing more, and is merged once.
+    pub(super) merged: std::collections::BTreeSet<Pointer>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -333,7 +336,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     pub(super) fn insert(&mut self, name: String, pointer: &Pointer, docs: Vec<String>, kind: TypeKind) {
-        let module = naming::value_name(&name);
+        let module = naming::module_name(&name);
         self.types
             .insert(name.clone(), TypeDef { name, module, source: pointer.clone(), docs, kind, gate: Gate::Always });
     }

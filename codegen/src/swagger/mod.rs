@@ -20,6 +20,14 @@ use crate::error::{Diagnostic, Pointer, Sink};
 /// The version the converted document declares.
 const TARGET_VERSION: &str = "3.0.3";
 
+/// The sections 3.0 keeps under `components`, with the top-level member each was in 2.0.
+const SECTIONS: [(&str, &str); 4] = [
+    ("schemas", "definitions"),
+    ("parameters", "parameters"),
+    ("responses", "responses"),
+    ("securitySchemes", "securityDefinitions"),
+];
+
 /// Whether `raw` declares Swagger 2.0 (`swagger: "2.0"`, or the number `2.0` of an unquoted YAML value).
 pub(crate) fn is_2_0(raw: &Value) -> bool {
     match raw.get("swagger") {
@@ -90,6 +98,10 @@ impl Converter {
         let mut out = Map::new();
         out.insert("openapi".to_owned(), Value::String(TARGET_VERSION.to_owned()));
         self.origins.record(&root.join("openapi"), &root.join("swagger"));
+        // Whether or not the document has them: a `$ref` into a section it lacks is said in 2.0's words too.
+        for (section, original) in SECTIONS {
+            self.origins.record_section(&root.join("components").join(section), &root.join(original));
+        }
         let servers = self.servers(&doc);
         let mut components = Map::new();
         if let Some(Value::Object(definitions)) = doc.remove("definitions") {
@@ -111,7 +123,7 @@ impl Converter {
             match key.as_str() {
                 "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces" => continue,
                 "paths" => self.paths(&mut value),
-                "security" => security_requirements(&mut value),
+                "security" => self.security_requirements(&mut value, &root.join("security")),
                 _ => {}
             }
             out.insert(key, value);
@@ -130,7 +142,6 @@ impl Converter {
     /// `definitions` as `components/schemas`, renamed where 3.0 names cannot hold their names.
     fn definitions(&mut self, definitions: Map<String, Value>) -> Map<String, Value> {
         let (root, section) = (Pointer::root(), Pointer::root().join("components").join("schemas"));
-        self.origins.record_section(&section, &root.join("definitions"));
         for (old, new) in self.names.renamed() {
             self.origins.record(&section.join(new), &root.join("definitions").join(old));
         }
@@ -177,7 +188,6 @@ impl Converter {
     fn security_schemes(&mut self, schemes: Map<String, Value>) -> Map<String, Value> {
         let root = Pointer::root();
         let section = root.join("components").join("securitySchemes");
-        self.origins.record_section(&section, &root.join("securityDefinitions"));
         let mut out = Map::new();
         for (name, mut scheme) in schemes {
             let at = root.join("securityDefinitions").join(&name);
@@ -194,6 +204,20 @@ impl Converter {
             out.insert(new, scheme);
         }
         out
+    }
+
+    /// Security requirements (at `at`) with each scheme under its 3.0 name.
+    pub(super) fn security_requirements(&mut self, requirements: &mut Value, at: &Pointer) {
+        for (index, requirement) in requirements.as_array_mut().into_iter().flatten().enumerate() {
+            let Some(map) = requirement.as_object_mut() else { continue };
+            let mut renamed = Map::new();
+            for (name, scopes) in std::mem::take(map) {
+                let new = schemas::sanitise(&name);
+                self.origins.record(&at.join(index).join(&new), &at.join(index).join(&name));
+                renamed.insert(new, scopes);
+            }
+            *map = renamed;
+        }
     }
 
     fn security_scheme(&mut self, scheme: &mut Map<String, Value>, at: &Pointer) {
@@ -252,17 +276,6 @@ fn server(url: String) -> Value {
         server.insert("variables".to_owned(), Value::Object(variables));
     }
     Value::Object(server)
-}
-
-/// Security requirements with each scheme under its 3.0 name.
-fn security_requirements(requirements: &mut Value) {
-    for requirement in requirements.as_array_mut().into_iter().flatten() {
-        if let Some(map) = requirement.as_object_mut() {
-            let renamed: Map<String, Value> =
-                std::mem::take(map).into_iter().map(|(name, scopes)| (schemas::sanitise(&name), scopes)).collect();
-            *map = renamed;
-        }
-    }
 }
 
 /// A `consumes` or `produces` list, without repeats; a single string is read as a list of one.

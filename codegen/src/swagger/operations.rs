@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::schemas::{VALUE_KEYWORDS, sanitise};
-use super::{Converter, media_types, security_requirements};
+use super::{Converter, media_types};
 use crate::error::Pointer;
 
 /// The operation keys of a Path Item Object.
@@ -44,7 +44,6 @@ impl Converter {
     pub(super) fn shared_parameters(&mut self, parameters: Map<String, Value>) -> Map<String, Value> {
         let root = Pointer::root();
         let section = root.join("components").join("parameters");
-        self.origins.record_section(&section, &root.join("parameters"));
         let mut out = Map::new();
         for (name, param) in parameters {
             let at = root.join("parameters").join(&name);
@@ -72,7 +71,6 @@ impl Converter {
     pub(super) fn shared_responses(&mut self, responses: Map<String, Value>) -> Map<String, Value> {
         let root = Pointer::root();
         let section = root.join("components").join("responses");
-        self.origins.record_section(&section, &root.join("responses"));
         let produces = self.produces.clone();
         let mut out = Map::new();
         for (name, mut response) in responses {
@@ -161,7 +159,7 @@ impl Converter {
             self.response(response, &produces, &here, &here);
         }
         if let Some(security) = operation.get_mut("security") {
-            security_requirements(security);
+            self.security_requirements(security, &at.join("security"));
         }
     }
 

@@ -15,6 +15,9 @@ pub(crate) struct Origins {
     moved: HashMap<String, String>,
     /// Whole sections that moved (`components/schemas` was `definitions`), as messages name them.
     sections: Vec<(String, String)>,
+    /// `$ref`s as the converted document writes them, with the text the original has for each: a name
+    /// 3.0 cannot hold was changed, and a message quotes the reference as the user wrote it.
+    references: HashMap<String, String>,
 }
 
 impl Origins {
@@ -22,6 +25,13 @@ impl Origins {
     pub(crate) fn record(&mut self, converted: &Pointer, original: &Pointer) {
         if converted != original {
             self.moved.insert(converted.as_json_pointer().to_owned(), original.as_json_pointer().to_owned());
+        }
+    }
+
+    /// Records that the `$ref` written `converted` was written `original`.
+    pub(crate) fn record_reference(&mut self, converted: &str, original: &str) {
+        if !self.references.contains_key(converted) {
+            self.references.insert(converted.to_owned(), original.to_owned());
         }
     }
 
@@ -67,7 +77,10 @@ impl Origins {
             out.push_str(&rest[..start]);
             let token = &rest[start + 1..];
             let end = token.find(|c: char| c.is_whitespace() || "\"'`,;)".contains(c)).unwrap_or(token.len());
-            out.push_str(&self.original(&Pointer::from_json_pointer(&token[..end])).to_string());
+            match self.references.get(&rest[start..start + 1 + end]) {
+                Some(written) => out.push_str(written),
+                None => out.push_str(&self.original(&Pointer::from_json_pointer(&token[..end])).to_string()),
+            }
             rest = &token[end..];
         }
         out.push_str(rest);

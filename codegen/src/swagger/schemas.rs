@@ -100,7 +100,7 @@ impl Converter {
     /// Points every `$ref` of the document into the 3.0 sections: `#/definitions/X` to
     /// `#/components/schemas/X` (renamed as `definitions` are), `#/parameters/X` and `#/responses/X` to their
     /// `components` sections. Other references are left as they are.
-    pub(super) fn rewrite_refs(&self, value: &mut Value) {
+    pub(super) fn rewrite_refs(&mut self, value: &mut Value) {
         match value {
             Value::Object(map) => {
                 for (key, inner) in map.iter_mut() {
@@ -119,8 +119,15 @@ impl Converter {
         }
     }
 
-    /// The 3.0 form of a local reference into `definitions`, `parameters` or `responses`.
-    pub(super) fn rewritten_ref(&self, target: &str) -> Option<String> {
+    /// The 3.0 form of a local reference into `definitions`, `parameters` or `responses`, recorded beside
+    /// the original text.
+    pub(super) fn rewritten_ref(&mut self, target: &str) -> Option<String> {
+        let rewritten = self.converted_ref(target)?;
+        self.origins.record_reference(&rewritten, target);
+        Some(rewritten)
+    }
+
+    fn converted_ref(&self, target: &str) -> Option<String> {
         let (section, rest) = [("definitions", "schemas"), ("parameters", "parameters"), ("responses", "responses")]
             .into_iter()
             .find_map(|(old, new)| Some((new, target.strip_prefix(&format!("#/{old}/"))?)))?;
@@ -178,10 +185,14 @@ impl Converter {
                 map.insert(keyword.to_owned(), value);
             }
         }
-        if let Some(Value::Bool(nullable)) = map.get("x-nullable") {
-            let nullable = *nullable;
-            map.remove("x-nullable");
-            map.insert("nullable".to_owned(), Value::Bool(nullable));
+        match map.remove("x-nullable") {
+            Some(Value::Bool(nullable)) => {
+                map.insert("nullable".to_owned(), Value::Bool(nullable));
+            }
+            Some(other) => {
+                self.sink.warn(&at.join("x-nullable"), format!("`x-nullable` is {other}, not true or false: ignored"));
+            }
+            None => {}
         }
         self.discriminator(map);
         items_list(map);
@@ -198,7 +209,7 @@ impl Converter {
 
     /// `discriminator: name` as `discriminator: {propertyName: name}`, and the `x-discriminator` some 2.0
     /// documents use for a 3.0 discriminator, with its mapping pointed into `components`.
-    fn discriminator(&self, map: &mut Map<String, Value>) {
+    fn discriminator(&mut self, map: &mut Map<String, Value>) {
         let extension =
             map.get("x-discriminator").filter(|value| value.get("propertyName").is_some_and(Value::is_string));
         if let Some(mut extension) = extension.cloned() {
