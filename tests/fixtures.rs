@@ -33,6 +33,7 @@ const SWAGGER_SECTIONS: &str = "swagger-sections.yaml";
 const SWAGGER_BODIES: &str = "swagger-bodies.yaml";
 const SWAGGER_PARAMETERS: &str = "swagger-parameters.yaml";
 const SWAGGER_GENESYS_EXTENSIONS: &str = "swagger-genesys-extensions.yaml";
+const REFERENCES_ANYWHERE: &str = "references-anywhere.yaml";
 const REAL_WORLD_SLIPS: &str = "real-world-slips.yaml";
 const COMPONENTS_ONLY: &str = "components-only.yaml";
 
@@ -53,6 +54,7 @@ const COMPILED: &[&str] = &[
     SWAGGER_BODIES,
     SWAGGER_PARAMETERS,
     SWAGGER_GENESYS_EXTENSIONS,
+    REFERENCES_ANYWHERE,
     REAL_WORLD_SLIPS,
     COMPONENTS_ONLY,
     "genesys-audit-121.0.0.openapi.yaml",
@@ -160,6 +162,34 @@ fn swagger_bodies_files() {
 #[test]
 fn swagger_parameters_files() {
     assert_snapshots(SWAGGER_PARAMETERS);
+}
+
+#[test]
+fn references_anywhere_files() {
+    assert_snapshots(REFERENCES_ANYWHERE);
+}
+
+/// A `$ref` may name a place anywhere in the document, percent-encoded or not: another operation's
+/// parameters and responses are those, and a property of a component is the type that property has.
+#[test]
+fn references_to_any_place_in_the_document_are_followed() {
+    let generated = generate(REFERENCES_ANYWHERE);
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    let models: Vec<&String> = generated.files.keys().filter(|path| path.starts_with("src/models/")).collect();
+    assert_eq!(
+        models,
+        ["src/models/disk.rs", "src/models/disk_filesystem.rs", "src/models/mod.rs", "src/models/problem.rs"],
+        "the property's enum is one type, whether named from its struct or by a `$ref`"
+    );
+    let operation = file(&generated, "src/operations/get_disk_filesystem.rs");
+    assert!(operation.contains("disk_id: impl ::std::convert::Into<::std::string::String>,"), "{operation}");
+    assert!(operation.contains("pub fn limit(mut self, value: i32) -> Self {"), "{operation}");
+    assert!(operation.contains("::std::result::Result<crate::models::DiskFilesystem, crate::Error>"), "{operation}");
+    let lib = file(&generated, "src/lib.rs");
+    assert!(
+        lib.contains("pub type Error = runtime::Error<crate::models::Problem>;"),
+        "every error is a Problem:\n{lib}"
+    );
 }
 
 #[test]

@@ -29,6 +29,19 @@ impl Pointer {
         &self.0
     }
 
+    /// The place a `$ref` within the document names (`#/components/schemas/Pet`, `#/paths/~1a%7Bid%7D/get`),
+    /// its percent-escapes decoded; `None` for a reference to another file.
+    pub(crate) fn of_reference(reference: &str) -> Option<Self> {
+        let fragment = reference.strip_prefix('#')?;
+        let decoded = percent_decoded(fragment);
+        (decoded.is_empty() || decoded.starts_with('/')).then_some(Self(decoded))
+    }
+
+    /// The reference tokens, unescaped (`~1` as `/`, `~0` as `~`).
+    pub(crate) fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
+    }
+
     /// The pointer whose escaped form (as [`Pointer::as_json_pointer`] gives it) is `escaped`.
     pub(crate) fn from_json_pointer(escaped: impl Into<String>) -> Self {
         Self(escaped.into())
@@ -232,6 +245,16 @@ mod tests {
         let pointer = Pointer::root().join("paths").join("/api/v2/audits/query").join("post");
         assert_eq!(pointer.to_string(), "#/paths/~1api~1v2~1audits~1query/post");
         assert_eq!(Pointer::root().join("a~b").to_string(), "#/a~0b");
+    }
+
+    #[test]
+    fn references_within_the_document_are_pointers() {
+        let pointer = Pointer::of_reference("#/paths/~1a~1%7Bid%7D/get").unwrap();
+        assert_eq!(pointer.as_json_pointer(), "/paths/~1a~1{id}/get");
+        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/a/{id}", "get"]);
+        assert_eq!(Pointer::of_reference("#").unwrap(), Pointer::root());
+        assert_eq!(Pointer::of_reference("other.yaml#/a"), None);
+        assert_eq!(Pointer::of_reference("#a"), None);
     }
 
     #[test]

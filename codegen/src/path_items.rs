@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::select::METHODS;
-use crate::error::{Pointer, percent_decoded};
+use crate::error::Pointer;
 
 /// What inlining found: the problems, and the copies that leave their `operationId` to another.
 #[derive(Debug, Default)]
@@ -128,7 +128,7 @@ fn resolve(raw: &Value, item: &Value, at: &Pointer, trail: &mut Vec<String>, fou
         let sources = own.keys().map(|key| (key.clone(), at.join(key))).collect();
         return Some(Resolved { item: own.clone(), sources });
     };
-    let Some(target) = local_pointer(reference) else {
+    let Some(target) = Pointer::of_reference(reference).map(|target| target.as_json_pointer().to_owned()) else {
         let message =
             format!("unsupported path item reference {reference:?}: only references within the document are supported");
         found.errors.push((at.clone(), message));
@@ -186,14 +186,6 @@ fn report_cycle(cycle: &[String], found: &mut Inlined) {
     names.push(names[0].clone());
     let message = format!("path item references that form a cycle: {}: no path item is named", names.join(" -> "));
     found.errors.push((Pointer::from_json_pointer(cycle[first].clone()), message));
-}
-
-/// The JSON pointer of a reference within the document (`#/paths/~1a`), its percent-escapes decoded, as
-/// `serde_json::Value::pointer` takes it; `None` for a reference to another file.
-fn local_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    let decoded = percent_decoded(fragment);
-    (decoded.is_empty() || decoded.starts_with('/')).then_some(decoded)
 }
 
 #[cfg(test)]

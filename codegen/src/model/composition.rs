@@ -206,8 +206,7 @@ pub(super) fn drop_parent_unions(parts: &mut ObjectParts, root: &Pointer) {
 
 /// The place of the component schema a `$ref` names, if it names one.
 fn component_pointer(reference: &str) -> Option<Pointer> {
-    let wire = reference.strip_prefix(SCHEMA_PREFIX)?.replace("~1", "/").replace("~0", "~");
-    Some(Pointer::root().join("components").join("schemas").join(wire))
+    Pointer::of_reference(reference).filter(|target| target.as_json_pointer().starts_with("/components/schemas/"))
 }
 
 /// Adds the properties of `schema` and its `allOf` members to `parts`, leaving out the `oneOf`/`anyOf` at
@@ -319,7 +318,18 @@ fn follow(
     sink: &mut Sink,
 ) {
     let Some((schema, target)) = component(doc, reference) else {
-        sink.error(at, format!("reference {reference:?} names no schema in components/schemas"));
+        let elsewhere = Pointer::of_reference(reference)
+            .filter(|target| !target.as_json_pointer().starts_with("/components/schemas/"))
+            .is_some_and(|target| doc.raw.pointer(target.as_json_pointer()).is_some());
+        let message = if elsewhere {
+            format!(
+                "unsupported: an `allOf` member that refers to a schema outside components/schemas ({reference:?}); \
+                 move it there"
+            )
+        } else {
+            format!("reference {reference:?} names no schema in components/schemas")
+        };
+        sink.error(at, message);
         return;
     };
     if let Some(start) = trail.iter().position(|merging| *merging == target) {
@@ -348,9 +358,13 @@ fn report_all_of_cycle(cycle: &[Pointer], sink: &mut Sink) {
 
 /// The component schema a `$ref` names, and its pointer.
 fn component<'d>(doc: &'d Document, reference: &str) -> Option<(&'d Schema, Pointer)> {
-    let wire = reference.strip_prefix(SCHEMA_PREFIX)?.replace("~1", "/").replace("~0", "~");
-    let schema = doc.api.components.as_ref()?.schemas.get(&wire)?.as_item()?;
-    Some((schema, Pointer::root().join("components").join("schemas").join(&wire)))
+    let tokens: Vec<String> = Pointer::of_reference(reference)?.tokens().collect();
+    let [components, schemas, wire] = &tokens[..] else { return None };
+    if (components.as_str(), schemas.as_str()) != ("components", "schemas") {
+        return None;
+    }
+    let schema = doc.api.components.as_ref()?.schemas.get(wire.as_str())?.as_item()?;
+    Some((schema, Pointer::root().join("components").join("schemas").join(wire)))
 }
 
 /// Adds an object's members to `parts`. A property already there keeps its place; a later member that

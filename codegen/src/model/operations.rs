@@ -1,5 +1,6 @@
 //! Paths to operations: parameters, request body and responses, with the names the emitter uses.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -456,8 +457,8 @@ fn parameters(
             let at = base.join(index);
             if let Some((param, place)) = resolve(param, "parameters", |c| &c.parameters, ctx.doc, &at, &mut types.sink)
             {
-                let key = (param.parameter_data_ref().name.clone(), location_name(param));
-                merged.insert(key, (param.clone(), at, place));
+                let key = (param.parameter_data_ref().name.clone(), location_name(&param));
+                merged.insert(key, (param.into_owned(), at, place));
             }
         }
     }
@@ -522,31 +523,65 @@ fn location_name(param: &Parameter) -> &'static str {
     }
 }
 
-/// The object `item` is or refers to, from `components/<section>`, and its place (what is said of its parts
-/// is said there); a dangling reference is reported at `at`.
-fn resolve<'a, T>(
+/// How many `$ref`s in a row a parameter, request body or response may go through.
+const MAX_REFERENCE_HOPS: usize = 16;
+
+/// The object `item` is or refers to (a `$ref` into `components/<section>`, or to any place in the document,
+/// its percent-escapes decoded, through further `$ref`s), and its place, where what is said of its parts is
+/// said; a reference that names nothing fit is reported at `at`.
+fn resolve<'a, T: Clone + serde::de::DeserializeOwned>(
     item: &'a ReferenceOr<T>,
     section: &str,
-    components: impl FnOnce(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    components: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
     doc: &'a Document,
     at: &Pointer,
     sink: &mut Sink,
-) -> Option<(&'a T, Pointer)> {
-    let reference = match item {
-        ReferenceOr::Item(item) => return Some((item, at.clone())),
-        ReferenceOr::Reference { reference } => reference,
+) -> Option<(Cow<'a, T>, Pointer)> {
+    let mut reference = match item {
+        ReferenceOr::Item(item) => return Some((Cow::Borrowed(item), at.clone())),
+        ReferenceOr::Reference { reference } => reference.clone(),
     };
-    let found = reference.strip_prefix(&format!("#/components/{section}/")).and_then(|name| {
-        let item = components(doc.api.components.as_ref()?).get(name)?;
-        Some((item, Pointer::root().join("components").join(section).join(name)))
-    });
-    match found {
-        Some((ReferenceOr::Item(item), place)) => Some((item, place)),
-        _ => {
-            sink.error(at, format!("reference {reference:?} names nothing in components/{section}"));
-            None
-        }
+    for _ in 0..MAX_REFERENCE_HOPS {
+        let Some(target) = Pointer::of_reference(&reference) else {
+            let message =
+                format!("unsupported reference {reference:?}: only references within the document are supported");
+            sink.error(at, message);
+            return None;
+        };
+        let tokens: Vec<String> = target.tokens().collect();
+        let next = match &tokens[..] {
+            [components_key, section_key, name] if components_key == "components" && section_key == section => {
+                match doc.api.components.as_ref().and_then(|c| components(c).get(name)) {
+                    Some(ReferenceOr::Item(item)) => return Some((Cow::Borrowed(item), target)),
+                    Some(ReferenceOr::Reference { reference }) => reference.clone(),
+                    None => {
+                        sink.error(at, format!("reference {reference:?} names nothing in components/{section}"));
+                        return None;
+                    }
+                }
+            }
+            // Anywhere else in the document: another operation's response, say.
+            _ => {
+                match doc.raw.pointer(target.as_json_pointer()).map(<ReferenceOr<T> as serde::Deserialize>::deserialize)
+                {
+                    Some(Ok(ReferenceOr::Item(item))) => return Some((Cow::Owned(item), target)),
+                    Some(Ok(ReferenceOr::Reference { reference })) => reference,
+                    Some(Err(err)) => {
+                        let what = section.trim_end_matches('s');
+                        sink.error(at, format!("reference {reference:?} does not name a {what}: {err}"));
+                        return None;
+                    }
+                    None => {
+                        sink.error(at, format!("reference {reference:?} names nothing in the document"));
+                        return None;
+                    }
+                }
+            }
+        };
+        reference = next;
     }
+    sink.error(at, format!("reference {reference:?} goes through more than {MAX_REFERENCE_HOPS} `$ref`s"));
+    None
 }
 
 fn parameter(
@@ -790,12 +825,27 @@ fn multipart_docs(doc: &Document, schema: Option<&ReferenceOr<openapiv3::Schema>
     lines
 }
 
-/// The media type to use among those a content map offers: JSON when offered, else the first.
+/// The media type to use among those a content map offers: JSON when offered, else the first; but text
+/// (`text/*`) for a value that is text, when offered. A Swagger 2.0 operation lists one set of media types
+/// for all its responses (`produces`), JSON among them for its errors: a success that is text (an
+/// `text/calendar` file, say) is sent as that, not as a JSON string.
 fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(Media, &MediaType)> {
-    let json = content.iter().find(|(media, _)| Encoding::of(media) == Encoding::Json);
-    let (chosen, value) = json.or_else(|| content.iter().next())?;
+    let of = |encoding: Encoding| content.iter().find(|(media, _)| Encoding::of(media) == encoding);
+    let json = of(Encoding::Json);
+    let text = json.filter(|(_, value)| is_plain_text(value.schema.as_ref())).and_then(|_| of(Encoding::Text));
+    let (chosen, value) = text.or(json).or_else(|| content.iter().next())?;
     let others = content.keys().filter(|media| *media != chosen).cloned().collect();
     Some((Media { media_type: chosen.clone(), encoding: Encoding::of(chosen), others }, value))
+}
+
+/// Whether a schema is a plain string given inline (no format that makes it a date or bytes, no enum).
+fn is_plain_text(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> bool {
+    let Some(ReferenceOr::Item(schema)) = schema else { return false };
+    matches!(
+        &schema.schema_kind,
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
+            if string.enumeration.is_empty() && matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Empty)
+    )
 }
 
 /// The rustdoc line that says which media type a body uses and which others the spec offers.
@@ -807,7 +857,7 @@ fn media_docs(lead: &str, media: &Media) -> Vec<String> {
     if !media.others.is_empty() {
         let others: Vec<String> = media.others.iter().map(|m| format!("`{m}`")).collect();
         line = format!(
-            "{line} The API also offers {}; this client uses JSON when offered, else the first listed.",
+            "{line} The API also offers {}; this client uses JSON when offered (text for a value that is text), else the first listed.",
             others.join(", ")
         );
     }
@@ -876,6 +926,7 @@ fn responses(
         let Some((response, here)) = resolved else {
             continue;
         };
+        let response = &*response;
         let status = match status {
             StatusCode::Code(code @ 200..=399) => StatusMatch::Code(code),
             StatusCode::Range(range @ (2 | 3)) => StatusMatch::Range(range),
@@ -894,6 +945,7 @@ fn responses(
         let listed_at = at.join("default");
         let resolved = resolve(default, "responses", |c| &c.responses, ctx.doc, &listed_at, &mut types.sink);
         if let Some((response, here)) = resolved {
+            let response = &*response;
             errors.note(error_type(ctx, response, &here, types));
             codes.push(("default".to_owned(), error_codes::of_response(response, &mut errors.codes)));
             if cases.is_empty() {

@@ -14,7 +14,6 @@ use crate::error::{Pointer, Sink};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// The Rust name of the map that keeps undeclared members of an object.
 const ADDITIONAL: &str = "additional_properties";
 /// The Rust name of the enum variant that keeps unknown values.
@@ -26,8 +25,13 @@ pub(super) struct TypeBuilder<'a> {
     pub(super) names: Namespace,
     /// Component schema name to Rust name.
     pub(super) components: BTreeMap<String, String>,
-    /// Schemas a `$ref` finds elsewhere in the document (`#/components/enums/X`), by reference, to Rust name.
+    /// Schemas a `$ref` finds elsewhere in the document (`#/components/enums/X`), by place, to Rust name.
     elsewhere: BTreeMap<String, String>,
+    /// The `$ref`s being followed from one place that holds only a `$ref` to the next, to stop at a cycle.
+    following: Vec<String>,
+    /// The inline schemas defined so far, by place, with their Rust names: a `$ref` to one (a property of a
+    /// component, say) is that type.
+    inline_at: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
     /// The inline schemas being defined, each within the one before, by place, with their Rust names.
     defining: Vec<(Pointer, String)>,
@@ -63,6 +67,8 @@ impl<'a> TypeBuilder<'a> {
             names: super::models_namespace(),
             components: BTreeMap::new(),
             elsewhere: BTreeMap::new(),
+            following: Vec::new(),
+            inline_at: BTreeMap::new(),
             types: BTreeMap::new(),
             defining: Vec::new(),
         }
@@ -141,12 +147,22 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// The type of the schema `reference` names: a component schema's, or one found elsewhere in the
+    /// document (a property of a component, a schema under `paths`), its percent-escapes decoded.
     pub(super) fn reference(&mut self, reference: &str, pointer: &Pointer) -> Type {
-        let Some(wire) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            return self.elsewhere(reference, pointer);
+        let Some(target) = Pointer::of_reference(reference) else {
+            self.sink.error(
+                pointer,
+                format!("unsupported reference {reference:?}: only references within the document are supported"),
+            );
+            return Type::Json;
         };
-        let wire = wire.replace("~1", "/").replace("~0", "~");
-        match self.components.get(&wire) {
+        let tokens: Vec<String> = target.tokens().collect();
+        let [components, schemas, wire] = &tokens[..] else { return self.elsewhere(reference, &target, pointer) };
+        if (components.as_str(), schemas.as_str()) != ("components", "schemas") {
+            return self.elsewhere(reference, &target, pointer);
+        }
+        match self.components.get(wire) {
             Some(name) => Type::Named(name.clone()),
             None => {
                 self.sink.error(pointer, format!("reference {reference:?} names no schema in components/schemas"));
@@ -155,21 +171,27 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// A schema a local `$ref` finds outside `components/schemas`: defined once, named after its last
-    /// token. References to other files are an error.
-    fn elsewhere(&mut self, reference: &str, pointer: &Pointer) -> Type {
-        if let Some(name) = self.elsewhere.get(reference) {
+    /// A schema a local `$ref` finds at `target`, outside the component schemas themselves: defined once,
+    /// named after the last token of its place.
+    fn elsewhere(&mut self, reference: &str, target: &Pointer, pointer: &Pointer) -> Type {
+        let place = target.as_json_pointer();
+        if let Some(name) = self.elsewhere.get(place).or_else(|| self.inline_at.get(place)) {
             return Type::Named(name.clone());
         }
-        let Some(target) = reference.strip_prefix('#').filter(|t| t.starts_with('/')) else {
-            self.sink.error(
-                pointer,
-                format!("unsupported reference {reference:?}: only references within the document are supported"),
-            );
-            return Type::Json;
-        };
-        let schema = match self.doc.raw.pointer(target).map(|value| serde_json::from_value::<Schema>(value.clone())) {
-            Some(Ok(schema)) => schema,
+        let found = self.doc.raw.pointer(target.as_json_pointer());
+        let schema = match found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone())) {
+            Some(Ok(ReferenceOr::Item(schema))) => schema,
+            // The place holds a `$ref` itself: it is the type that one names.
+            Some(Ok(ReferenceOr::Reference { reference: next })) if !self.following.contains(&next) => {
+                self.following.push(next.clone());
+                let ty = self.reference(&next, target);
+                self.following.pop();
+                return ty;
+            }
+            Some(Ok(ReferenceOr::Reference { .. })) => {
+                self.sink.error(pointer, format!("reference {reference:?} leads back to itself through `$ref`s"));
+                return Type::Json;
+            }
             Some(Err(err)) => {
                 self.sink.error(pointer, format!("reference {reference:?} is not a schema: {err}"));
                 return Type::Json;
@@ -179,12 +201,10 @@ impl<'a> TypeBuilder<'a> {
                 return Type::Json;
             }
         };
-        let tokens: Vec<String> = target.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
-        let last = tokens.last().cloned().unwrap_or_default();
+        let last = target.tokens().last().unwrap_or_default();
         let name = self.names.claim(naming::type_name(&last));
-        self.elsewhere.insert(reference.to_owned(), name.clone());
-        let at = tokens.iter().fold(Pointer::root(), |p, t| p.join(t));
-        self.define(name.clone(), &schema, &at);
+        self.elsewhere.insert(target.as_json_pointer().to_owned(), name.clone());
+        self.define(name.clone(), &schema, target);
         Type::Named(name)
     }
 
@@ -204,6 +224,7 @@ impl<'a> TypeBuilder<'a> {
         self.defining.push((pointer.clone(), name.clone()));
         self.define(name.clone(), schema, pointer);
         self.defining.pop();
+        self.inline_at.entry(pointer.as_json_pointer().to_owned()).or_insert_with(|| name.clone());
         Type::Named(name)
     }
 
