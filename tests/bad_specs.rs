@@ -411,13 +411,14 @@ fn swagger_diagnostics(text: &str) -> Vec<String> {
 /// section's own words, whether or not the document has that section at all.
 #[test]
 fn swagger_2_0_errors_inside_shared_responses_and_parameters_are_said_where_they_are_written() {
-    let text = "swagger: '2.0'\ninfo: {title: A, version: '1'}\nresponses:\n  NotFound: {description: No., schema: {$ref: '#/definitions/Missing'}}\nparameters:\n  Ids: {name: ids, in: query, type: array, items: {$ref: '#/definitions/Gone'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/parameters/Ids'}, {$ref: '#/parameters/Limit'}]\n      responses:\n        '404': {$ref: '#/responses/NotFound'}\n        '409': {$ref: '#/responses/Conflict'}\n";
+    let text = "swagger: '2.0'\ninfo: {title: A, version: '1'}\nresponses:\n  NotFound: {description: No., schema: {$ref: '#/definitions/Missing'}}\nparameters:\n  Ids: {name: ids, in: query, type: array, items: {$ref: '#/definitions/Gone'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/parameters/Ids'}, {$ref: '#/parameters/Limit'}]\n      responses:\n        '404': {$ref: '#/responses/NotFound'}\n        '409': {$ref: '#/responses/Conflict'}\n        '410': {$ref: '#/definitions/Body'}\ndefinitions:\n  Body: {type: object}\n";
     assert_eq!(
         swagger_diagnostics(text),
         [
             "s.yaml#/parameters/Ids/items: reference \"#/definitions/Gone\" names no schema in definitions",
             "s.yaml#/paths/~1a/get/parameters/1: reference \"#/parameters/Limit\" names nothing in parameters",
             "s.yaml#/paths/~1a/get/responses/409: reference \"#/responses/Conflict\" names nothing in responses",
+            "s.yaml#/paths/~1a/get/responses/410: reference \"#/definitions/Body\" names something in definitions, not in responses",
             "s.yaml#/responses/NotFound/schema: reference \"#/definitions/Missing\" names no schema in definitions",
         ]
     );

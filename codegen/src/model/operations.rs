@@ -560,6 +560,14 @@ fn resolve<'a, T: Clone + serde::de::DeserializeOwned>(
                     }
                 }
             }
+            // Another section of `components`: a schema where a response is expected, say.
+            [components_key, other, ..] if components_key == "components" && other != section => {
+                let message = format!(
+                    "reference {reference:?} names something in components/{other}, not in components/{section}"
+                );
+                sink.error(at, message);
+                return None;
+            }
             // Anywhere else in the document: another operation's response, say.
             _ => {
                 match doc.raw.pointer(target.as_json_pointer()).map(<ReferenceOr<T> as serde::Deserialize>::deserialize)
