@@ -1,11 +1,10 @@
-//! Protects how bodies that are not plain JSON go over the wire and come back, through the runtime that
-//! every generated crate shares (the audit client's copy of it), against a local mock server (127.0.0.1
+//! Protects how bodies that are not plain JSON go over the wire and come back, through the runtime crate
+//! that every generated crate calls, against a local mock server (127.0.0.1
 //! only): text, bytes, forms and multipart uploads sent with their content types and re-sent unchanged
 //! by a retry; text and bytes responses decoded, and text that is not UTF-8 refused with a decode error.
 
 use bytes::Bytes;
-use genesys_cloud_audit::Client;
-use genesys_cloud_audit::runtime::{Error, Multipart, Request, RetryPolicy};
+use genesys_cloud_runtime::{Client, Error, Multipart, Request, RetryPolicy};
 use reqwest::Method;
 use serde_json::json;
 use wiremock::matchers::any;

@@ -95,7 +95,8 @@ fn installed(corpus: &[Entry]) -> Option<PathBuf> {
 fn generate(dir: &Path, entry: &Entry) -> Result<Generated, Diagnostics> {
     let name = Path::new(&entry.file);
     let text = std::fs::read_to_string(dir.join(&entry.file)).expect("read a corpus description");
-    genesys_audit_codegen::generate_str(name, &text, &Settings::for_spec(name), Layout::WorkspaceMember)
+    let settings = audit_tests::with_runtime_crate(Settings::for_spec(name));
+    genesys_audit_codegen::generate_str(name, &text, &settings, Layout::WorkspaceMember)
 }
 
 #[test]

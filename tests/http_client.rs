@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use audit_tests::mock::TRANSACTION_ID;
+use genesys_cloud_audit::BuildError;
 use genesys_cloud_audit::models::AuditQueryExecutionStatusResponseState;
 use genesys_cloud_audit::operations::GetAuditsQueryTransactionIdResultsOutput;
-use genesys_cloud_audit::runtime::BuildError;
 use genesys_cloud_audit::{Client, Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{any, header, method, path};

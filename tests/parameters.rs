@@ -1,9 +1,8 @@
-//! Protects how parameters that are not plain scalars or arrays go over the wire, through the runtime every
-//! generated crate shares (the audit client's copy), against a local mock server (127.0.0.1 only): objects
+//! Protects how parameters that are not plain scalars or arrays go over the wire, through the runtime crate every
+//! generated crate calls, against a local mock server (127.0.0.1 only): objects
 //! and maps as query keys, deepObject, JSON-encoded parameters, cookies, and delimited arrays.
 
-use genesys_cloud_audit::Client;
-use genesys_cloud_audit::runtime::Request;
+use genesys_cloud_runtime::{Client, Request};
 use reqwest::Method;
 use serde_json::json;
 use wiremock::matchers::any;

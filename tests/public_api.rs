@@ -6,7 +6,7 @@
 //! `#[doc(hidden)]`, and either its module is reachable through `pub mod`s or a reachable module
 //! re-exports it with `pub use`. Methods and fields count on the types that count, trait impls as
 //! `impl Trait for Type` (derived ones too). A `pub use` is matched to the items of its name in the module
-//! it names or below.
+//! it names or below; one of another crate's items (the runtime's) is listed as that `use`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -173,6 +173,15 @@ fn public_api(lib: &Path) -> String {
             }
         }
     }
+    // Re-exports of another crate's items (the runtime crate's, through the `runtime` alias): by the
+    // name users see, with where it comes from; that crate's own snapshot shows what they are.
+    for (at, exporter) in modules.iter().filter(|(_, m)| m.reachable) {
+        for (name, from) in &exporter.reexports {
+            if !modules.keys().any(|path| within(path, from) || within(from, path) && !path.is_empty()) {
+                lines.insert(format!("use {} (from {from})", join(at, name)));
+            }
+        }
+    }
     // A type named in an impl or a member list: the one of that name in the same module, else any.
     let owner_path = |module: &str, name: &str| {
         paths
@@ -219,13 +228,21 @@ fn the_generated_crates_public_api_is_reviewed() {
     insta::assert_snapshot!("public_api", public_api(&lib));
 }
 
+/// The runtime crate's public API: what generated crates call and re-export. Generated crates that
+/// depend on a newer runtime depend on every line here.
+#[test]
+fn the_runtime_crates_public_api_is_reviewed() {
+    let lib = audit_tests::workspace_root().join("codegen/runtime/src/lib.rs");
+    insta::assert_snapshot!("public_api_runtime", public_api(&lib));
+}
+
 #[test]
 fn the_walk_sees_hidden_and_private_items_as_such() {
     let dir = audit_tests::workspace_root().join("target/public-api-walk");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("inner")).unwrap();
     let lib: PathBuf = dir.join("lib.rs");
-    std::fs::write(&lib, "pub mod open; mod inner; pub use inner::Exported;\n").unwrap();
+    std::fs::write(&lib, "pub mod open; mod inner; pub use inner::Exported;\nuse ::other as elsewhere;\npub use crate::elsewhere::Borrowed;\n").unwrap();
     std::fs::write(dir.join("open.rs"), "pub struct Shown { pub a: u8, b: u8 }\n#[doc(hidden)] pub fn hidden() {}\npub(crate) fn private() {}\nimpl Shown { pub fn new() -> Self { todo!() } fn own(&self) {} }\n").unwrap();
     std::fs::write(
         dir.join("inner.rs"),
@@ -238,6 +255,7 @@ fn the_walk_sees_hidden_and_private_items_as_such() {
         "impl Clone for Exported",
         "struct Exported",
         "struct open::Shown",
+        "use Borrowed (from elsewhere)",
     ];
     assert_eq!(public_api(&lib), expected.join("\n") + "\n");
 }

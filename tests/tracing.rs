@@ -17,7 +17,7 @@ const SECOND_TOKEN: &str = "tok-second-2e9a";
 /// Runs `call` with a subscriber that formats the client's own spans and events at `level` and above;
 /// what it wrote.
 fn traced<F: Future<Output = ()>>(level: LevelFilter, call: impl FnOnce() -> F) -> String {
-    audit_tests::traces::traced(Targets::new().with_target("genesys_cloud_audit", level), call)
+    audit_tests::traces::traced(Targets::new().with_target("genesys_cloud_runtime", level), call)
 }
 
 fn status_body() -> serde_json::Value {

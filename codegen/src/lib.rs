@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub use emit::Layout;
 pub use error::{Diagnostic, Diagnostics, Location};
 pub use load::{Cut, cut};
-pub use settings::Settings;
+pub use settings::{Runtime, Settings};
 
 /// The files of a generated crate, by path relative to its root, in path order.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -212,6 +212,31 @@ pub struct CrateSettings {
     /// Dependencies of the crate's examples and tests only (users do not inherit them), as Cargo takes them.
     #[serde(default, rename = "dev-dependencies")]
     pub dev_dependencies: BTreeMap<String, toml::Value>,
+    /// Where the crate gets its runtime.
+    #[serde(default)]
+    pub runtime: Runtime,
+}
+
+/// Where a generated crate gets the hand-written runtime its code calls.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(from = "toml::Value")]
+pub enum Runtime {
+    /// Copied into the crate's `src/runtime/`: one self-contained crate (`runtime = "vendored"`, and what
+    /// settings that say nothing get).
+    #[default]
+    Vendored,
+    /// A dependency on the `genesys-cloud-runtime` crate, as Cargo takes it: a table with a `path` (from
+    /// the generated crate's folder), a `git` URL or a `version`, or a version requirement.
+    Dependency(toml::Value),
+}
+
+impl From<toml::Value> for Runtime {
+    fn from(value: toml::Value) -> Self {
+        match value {
+            toml::Value::String(text) if text == "vendored" => Self::Vendored,
+            spec => Self::Dependency(spec),
+        }
+    }
 }
 
 impl Settings {
@@ -270,6 +295,12 @@ impl Settings {
                 problem(at, format!("the dependency {name:?} is neither a version nor a table: {spec}"));
             }
         }
+        if let Runtime::Dependency(spec) = &self.krate.runtime {
+            let at = krate.join("runtime");
+            if !matches!(spec, toml::Value::String(_) | toml::Value::Table(_)) {
+                problem(at, format!("the runtime {spec} is neither \"vendored\", a version nor a table"));
+            }
+        }
         let mut seen: Vec<&str> = Vec::new();
         for (index, region) in self.regions.iter().enumerate() {
             let at = Pointer::root().join("regions").join(index);
@@ -309,6 +340,7 @@ impl Settings {
                 description: "Typed async client generated from an OpenAPI description".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
                 dev_dependencies: BTreeMap::new(),
+                runtime: Runtime::Vendored,
             },
             retry: RetrySettings::default(),
             pagination: BTreeMap::new(),

@@ -7,25 +7,35 @@
 //! request's optional parameters, and `.await` it. Request and response bodies are in [`models`];
 //! every call fails with [`Error`].
 //!
-//! The code outside [`runtime`] is generated from the API description by `genesys-audit-codegen`; the runtime is hand-written.
+//! The crate is generated from the API description by `genesys-audit-codegen`; it calls the hand-written `genesys-cloud-runtime` crate, whose types it re-exports.
 
 #![forbid(unsafe_code)]
+
+#[rustfmt::skip]
+mod client;
 
 #[rustfmt::skip]
 pub mod models;
 
 #[rustfmt::skip]
 pub mod operations;
-pub mod runtime;
 
 #[rustfmt::skip]
 pub mod regions;
 
-pub use regions::Region;
-pub use runtime::{Client, ClientBuilder, Response, RetryPolicy, WaitOptions};
-
-/// The error every operation returns; an API error carries the server's decoded error body.
-pub type Error = runtime::Error<crate::models::ErrorBody>;
+pub use crate::client::{Client, ClientBuilder, Error};
+pub use crate::regions::Region;
+pub use crate::runtime::ApiError;
+pub use crate::runtime::AuthError;
+pub use crate::runtime::BuildError;
+pub use crate::runtime::DecodeError;
+pub use crate::runtime::Response;
+pub use crate::runtime::RetryPolicy;
+pub use crate::runtime::UnrecognizedValue;
+pub use crate::runtime::paginate::Page;
+pub use crate::runtime::paginate::PageKey;
+pub use crate::runtime::wait::WaitOptions;
+use ::genesys_cloud_runtime as runtime;
 
 /// The version of the API this crate was generated for, as the generator's settings give it (`api-version`).
 pub const API_VERSION: &str = "242.0.0";

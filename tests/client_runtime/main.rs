@@ -15,7 +15,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use genesys_cloud_audit::models::{
     AuditLogMessage, AuditLogMessageLevel, AuditLogMessageStatus, AuditQueryRequest, AuditRealtimeQueryRequest,
 };
-use genesys_cloud_audit::runtime::{AuthError, Page, PageKey};
+use genesys_cloud_audit::{AuthError, Page, PageKey};
 use genesys_cloud_audit::{Client, Error, Region, RetryPolicy, WaitOptions};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, body_string, header, method, path, query_param, query_param_is_missing};

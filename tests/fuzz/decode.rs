@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fastrand::Rng;
 use genesys_cloud_audit::models::AuditQueryExecutionResultsResponse as Page;
-use genesys_cloud_audit::runtime::{Error, decode_json_body};
+use genesys_cloud_runtime::{Error, decode_json_body};
 use serde_json::Value;
 
 use crate::{Config, PANICS, Tally, WRONG, mutate, run_cases};

@@ -13,7 +13,7 @@ use genesys_cloud_audit::models::{
     PostAuditsQueryRealtimeExpand, PostAuditsQueryRealtimeRelatedExpand,
 };
 use genesys_cloud_audit::operations::GetAuditsQueryTransactionIdResultsOutput;
-use genesys_cloud_audit::runtime::{ApiError, BuildError, DecodeError};
+use genesys_cloud_audit::{ApiError, BuildError, DecodeError};
 use genesys_cloud_audit::{Client, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::any;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use genesys_cloud_audit::RetryPolicy;
-use genesys_cloud_audit::runtime::{AuthError, BuildError};
+use genesys_cloud_audit::{AuthError, BuildError};
 
 use super::*;
 

@@ -25,7 +25,7 @@ enum Tracing {
 }
 
 /// The client and every HTTP crate under it, at TRACE.
-const HTTP_CRATES_AT_TRACE: &str = "genesys_cloud_audit=trace,reqwest=trace,hyper=trace,hyper_util=trace,h2=trace";
+const HTTP_CRATES_AT_TRACE: &str = "genesys_cloud_runtime=trace,reqwest=trace,hyper=trace,hyper_util=trace,h2=trace";
 
 /// The tool exporting the query of `server` with the test's client credentials and `tracing`.
 fn export_with(server: &MockServer, tracing: Tracing) -> Run {

@@ -19,7 +19,7 @@ fn every_crate_at_trace_shows_no_secret_through_the_flow() {
         "retrying the token request",
         "refused the token (401)",
         "reason=\"status 503\"",
-        "genesys_cloud_audit",
+        "genesys_cloud_runtime",
         "hyper_util",
     ] {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");

@@ -150,6 +150,15 @@ pub fn write_standalone(generated: &Generated, dir: &Path) {
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 }
 
+/// `settings` with the workspace's runtime crate as the generated crate's dependency, by its absolute
+/// path: crates generated for a test and built together build the runtime once, not once each.
+pub fn with_runtime_crate(mut settings: Settings) -> Settings {
+    let path = workspace_root().join("codegen/runtime").to_string_lossy().into_owned();
+    let spec = toml::Table::from_iter([("path".to_owned(), toml::Value::String(path))]);
+    settings.krate.runtime = genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(spec));
+    settings
+}
+
 /// Writes `crates` (each a folder name and a crate generated with [`Layout::WorkspaceMember`]) as the
 /// members of a scratch workspace at `root` (cleared first), with the main workspace's lock file so that
 /// it builds offline with the versions the workspace is tested with.

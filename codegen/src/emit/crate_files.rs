@@ -1,14 +1,16 @@
 //! The files around the types and operations: `lib.rs`, the `mod.rs` of each module, and `Cargo.toml`.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{cfg, ident, inner_doc_attrs, type_path};
-use crate::model::{Model, TypeDef};
-use crate::settings::Settings;
+use crate::model::{Model, Output, Type, TypeDef, TypeKind};
+use crate::settings::{Runtime, Settings};
 
 /// `src/lib.rs`.
-pub fn lib_rs(model: &Model) -> TokenStream {
+pub fn lib_rs(model: &Model, runtime: &Runtime) -> TokenStream {
     let mut docs = vec![format!("Typed async client for the {}, version {}.", model.info.title, model.info.version)];
     crate::docs::push_paragraph(&mut docs, model.info.docs.clone());
     crate::docs::push_paragraph(
@@ -33,15 +35,8 @@ pub fn lib_rs(model: &Model) -> TokenStream {
             ],
         );
     }
-    crate::docs::push_paragraph(
-        &mut docs,
-        vec![format!(
-            "The code outside [`runtime`] is generated from the API description by `{}`; the runtime is hand-written.",
-            env!("CARGO_PKG_NAME")
-        )],
-    );
+    crate::docs::push_paragraph(&mut docs, vec![runtime_sentence(runtime)]);
     let docs = inner_doc_attrs(&docs);
-    let error_body = type_path(&model.error_body);
     let version = &model.info.version;
     let version_doc = if model.info.version_set {
         " The version of the API this crate was generated for, as the generator's settings give it (`api-version`)."
@@ -55,24 +50,45 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         quote! {
             #[rustfmt::skip]
             pub mod regions;
-            pub use regions::Region;
         }
+    });
+    let runtime_module = match runtime {
+        Runtime::Vendored => quote! {
+            #[allow(dead_code, unused_imports)]
+            mod runtime;
+        },
+        Runtime::Dependency(_) => quote!(),
+    };
+    let runtime_import = match runtime {
+        Runtime::Vendored => quote!(),
+        Runtime::Dependency(_) => quote!(
+            use ::genesys_cloud_runtime as runtime;
+        ),
+    };
+    // One `use` a line, in the order rustfmt sorts them: it formats this file, and keeps it as written.
+    let exports = runtime_exports(model);
+    let region = (!model.regions.is_empty()).then(|| {
+        quote!(
+            pub use crate::regions::Region;
+        )
     });
     quote! {
         #docs
         #![forbid(unsafe_code)]
 
         #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
-        pub mod runtime;
         #regions
+        #runtime_module
 
-        pub use runtime::{Client, ClientBuilder, Response, RetryPolicy, WaitOptions};
-
-        /// The error every operation returns; an API error carries the server's decoded error body.
-        pub type Error = runtime::Error<#error_body>;
+        pub use crate::client::{Client, ClientBuilder, Error};
+        #region
+        #( pub use crate::runtime::#exports; )*
+        #runtime_import
 
         #[doc = #version_doc]
         pub const API_VERSION: &str = #version;
@@ -80,6 +96,107 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         /// The base URLs the API description lists; the first is the client's default.
         pub const SERVERS: &[&str] = &[#(#servers),*];
     }
+}
+
+/// `src/client.rs`: the client, a method per operation on it (in `operations`) over the runtime's.
+pub fn client_rs(model: &Model) -> TokenStream {
+    let error_body = type_path(&model.error_body);
+    let docs = inner_doc_attrs(&["The client and its builder, and the error of every operation.".to_owned()]);
+    quote! {
+        #docs
+
+        /// The API client: a method per operation (see [`operations`](crate::operations)), each returning a
+        /// request builder that is sent by `.await`. Cheap to clone: clones share one connection pool and one
+        /// cached token.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            pub(crate) runtime: crate::runtime::Client,
+        }
+
+        impl Client {
+            /// A client for the default base URL (the first of [`SERVERS`](crate::SERVERS)) that sends
+            /// `access_token` as a bearer token.
+            pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, crate::BuildError> {
+                Self::builder().access_token(access_token).build()
+            }
+
+            /// A builder for a client with another base URL, credentials, retries or timeouts.
+            pub fn builder() -> crate::ClientBuilder {
+                crate::ClientBuilder::new()
+            }
+
+            /// The base URL every request path is appended to.
+            pub fn base_url(&self) -> &::reqwest::Url {
+                self.runtime.base_url()
+            }
+        }
+
+        impl crate::runtime::Api for Client {
+            const SERVERS: &'static [&'static str] = crate::SERVERS;
+            const USER_AGENT: &'static str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
+
+            fn from_client(runtime: crate::runtime::Client) -> Self {
+                Self { runtime }
+            }
+        }
+
+        /// Configures a [`Client`]: base URL, credentials, retries, timeouts.
+        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+        /// The error every operation returns; an API error carries the server's decoded error body.
+        pub type Error = crate::runtime::Error<#error_body>;
+    }
+}
+
+/// The sentence of the crate docs that says where the runtime is.
+fn runtime_sentence(runtime: &Runtime) -> String {
+    let generator = env!("CARGO_PKG_NAME");
+    match runtime {
+        Runtime::Vendored => format!(
+            "The crate is generated from the API description by `{generator}`, but for its private `runtime` module: \
+             a copy of the hand-written `genesys-cloud-runtime` crate."
+        ),
+        Runtime::Dependency(_) => format!(
+            "The crate is generated from the API description by `{generator}`; it calls the hand-written \
+             `genesys-cloud-runtime` crate, whose types it re-exports."
+        ),
+    }
+}
+
+/// The runtime's types that users of this API name, re-exported once at the crate root: those its
+/// operations and types use.
+fn runtime_exports(model: &Model) -> Vec<TokenStream> {
+    let ops = &model.operations;
+    let multipart = ops.iter().any(|op| op.body.as_ref().is_some_and(|body| body.ty == Type::Multipart));
+    let multipart_body = ops.iter().any(|op| match &op.output {
+        Output::Single(success) => success.ty == Some(Type::MultipartBody),
+        Output::Cases { cases, .. } => cases.iter().any(|case| case.ty == Some(Type::MultipartBody)),
+    });
+    let paginated = ops.iter().any(|op| op.pagination.is_some());
+    let waits = ops.iter().any(|op| op.waiter.is_some());
+    let enums = model.types.iter().any(|def| matches!(def.kind, TypeKind::Enum(_)));
+    let names = [
+        ("ApiError", true),
+        ("AuthError", true),
+        ("BuildError", true),
+        ("DecodeError", true),
+        ("Multipart", multipart),
+        ("MultipartBody", multipart_body),
+        ("Response", true),
+        ("RetryPolicy", true),
+        ("UnrecognizedValue", enums),
+        ("paginate::Page", paginated),
+        ("paginate::PageKey", paginated),
+        ("wait::WaitOptions", waits),
+    ];
+    names
+        .into_iter()
+        .filter(|(_, used)| *used)
+        .map(|(path, _)| {
+            let segments = path.split("::").map(ident);
+            quote!(#(#segments)::*)
+        })
+        .collect()
 }
 
 /// `src/models/mod.rs`: a module per type, re-exported.
@@ -145,10 +262,10 @@ pub fn cargo_toml(settings: &Settings, features: &[String], layout: Layout) -> S
         "edition = \"2024\"".to_owned(),
         "rust-version = \"1.85\"".to_owned(),
         String::new(),
-        "# Every dependency is public API or a direct need of the runtime: see the README.".to_owned(),
+        "# Every dependency is named by the generated code or needed by the runtime: see the README.".to_owned(),
         "[dependencies]".to_owned(),
     ];
-    lines.extend(DEPENDENCIES.iter().map(|(name, spec)| format!("{name} = {spec}")));
+    lines.extend(dependency_lines(&krate.runtime));
     if !krate.dev_dependencies.is_empty() {
         lines.extend([
             String::new(),
@@ -174,30 +291,77 @@ pub fn cargo_toml(settings: &Settings, features: &[String], layout: Layout) -> S
     lines.join("\n") + "\n"
 }
 
-/// The generated crate's dependencies, each with the reason a user inherits it.
+/// What generated code names itself, each with the reason a user inherits it.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    // Binary bodies; reqwest is built on it already.
+    // Binary bodies.
     ("bytes", r#""1""#),
     // `date-time` fields.
     ("chrono", r#"{ version = "0.4.40", default-features = false, features = ["std", "serde"] }"#),
-    // Full jitter for retry backoff.
-    ("fastrand", r#""2""#),
     // Paginated results as `Stream`s.
     ("futures-core", r#""0.3""#),
-    ("futures-util", r#"{ version = "0.3", default-features = false }"#),
-    // `Retry-After` given as an HTTP date.
-    ("httpdate", r#""1""#),
-    // HTTP over rustls; the base URL type.
+    // The HTTP method of a request; the base URL type.
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#),
     // Encoding and decoding bodies.
     ("serde", r#"{ version = "1.0.200", features = ["derive"] }"#),
     ("serde_json", r#""1.0.120""#),
-    // The JSON path of a field that fails to decode.
-    ("serde_path_to_error", r#""0.1.16""#),
-    // The error types.
-    ("thiserror", r#""2""#),
-    // Waiting between retries and polls, and one token refresh at a time; reqwest runs on it already.
-    ("tokio", r#"{ version = "1", default-features = false, features = ["sync", "time"] }"#),
-    // Spans and events of calls, retries, token fetches, polls and pages, for the application's subscriber.
-    ("tracing", r#"{ version = "0.1.40", default-features = false, features = ["std"] }"#),
 ];
+
+/// The runtime crate's manifest: a crate that vendors the runtime needs its dependencies too.
+const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
+
+/// The `[dependencies]` lines of the generated crate: what its code names, and the runtime's (its
+/// crate, or what a vendored copy needs), sorted by name.
+fn dependency_lines(runtime: &Runtime) -> Vec<String> {
+    let mut entries: BTreeMap<String, String> =
+        DEPENDENCIES.iter().map(|(name, spec)| ((*name).to_owned(), (*spec).to_owned())).collect();
+    match runtime {
+        Runtime::Dependency(spec) => {
+            entries.insert(RUNTIME_CRATE.to_owned(), inline(spec));
+        }
+        Runtime::Vendored => {
+            for (name, spec) in runtime_dependencies() {
+                entries.entry(name).or_insert_with(|| inline(&spec));
+            }
+        }
+    }
+    entries.into_iter().map(|(name, spec)| format!("{name} = {spec}")).collect()
+}
+
+/// The runtime crate's package name.
+const RUNTIME_CRATE: &str = "genesys-cloud-runtime";
+
+/// The runtime crate's `[dependencies]`, by name.
+fn runtime_dependencies() -> toml::Table {
+    let manifest: toml::Table = toml::from_str(RUNTIME_MANIFEST).unwrap_or_default();
+    match manifest.get("dependencies") {
+        Some(toml::Value::Table(dependencies)) => dependencies.clone(),
+        _ => toml::Table::new(),
+    }
+}
+
+/// A dependency's spec as Cargo.toml writes it on one line.
+fn inline(spec: &toml::Value) -> String {
+    spec.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DEPENDENCIES, runtime_dependencies};
+
+    /// A crate that vendors the runtime takes the runtime crate's dependencies from its manifest.
+    #[test]
+    fn the_runtime_manifest_gives_its_dependencies() {
+        let dependencies = runtime_dependencies();
+        for name in ["reqwest", "serde", "tokio", "tracing"] {
+            assert!(dependencies.contains_key(name), "no {name} in the runtime's manifest: {dependencies:?}");
+        }
+        // What generated code names, the runtime's manifest asks for alike: one version of each.
+        for (name, spec) in DEPENDENCIES {
+            if let Some(theirs) = dependencies.get(*name) {
+                let ours: toml::Value =
+                    toml::from_str(&format!("v = {spec}")).map(|t: toml::Table| t["v"].clone()).unwrap();
+                assert_eq!(&ours, theirs, "{name}");
+            }
+        }
+    }
+}

@@ -49,23 +49,30 @@ pub fn emit(def: &TypeDef, enumeration: &Enum) -> TokenStream {
                 }
             }
 
+        }
+
+        impl crate::runtime::StringEnum for #name {
             fn known(value: &str) -> ::std::option::Option<Self> {
                 match value {
                     #( #wires => ::std::option::Option::Some(Self::#variants), )*
                     _ => ::std::option::Option::None,
                 }
             }
+
+            fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+                Self::#unrecognized(value)
+            }
         }
 
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::#unrecognized(crate::runtime::UnrecognizedValue::new(value.to_owned())))
+                crate::runtime::string_enum(value)
             }
         }
 
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
-                Self::known(&value).unwrap_or_else(|| Self::#unrecognized(crate::runtime::UnrecognizedValue::new(value)))
+                crate::runtime::string_enum(value)
             }
         }
 

@@ -18,32 +18,32 @@ use quote::quote;
 pub use crate_files::Layout;
 
 use crate::model::{Encoding, Model, Output, Success, Type, TypeDef, TypeKind};
-use crate::settings::Settings;
+use crate::settings::{Runtime, Settings};
 
-/// The runtime: ordinary Rust sources kept in `codegen/runtime/`, copied into every generated crate.
+/// The runtime crate's sources, copied into a crate that vendors it (`src/runtime/`, its `lib.rs` as
+/// `mod.rs`).
 const RUNTIME: &[(&str, &str)] = &[
-    ("auth.rs", include_str!("../../runtime/auth.rs")),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("multipart.rs", include_str!("../../runtime/multipart.rs")),
-    ("object.rs", include_str!("../../runtime/object.rs")),
-    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
-    ("request.rs", include_str!("../../runtime/request.rs")),
-    ("response.rs", include_str!("../../runtime/response.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("tagged.rs", include_str!("../../runtime/tagged.rs")),
-    ("value.rs", include_str!("../../runtime/value.rs")),
-    ("wait.rs", include_str!("../../runtime/wait.rs")),
+    ("auth.rs", include_str!("../../runtime/src/auth.rs")),
+    ("client.rs", include_str!("../../runtime/src/client.rs")),
+    ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("mod.rs", include_str!("../../runtime/src/lib.rs")),
+    ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
+    ("object.rs", include_str!("../../runtime/src/object.rs")),
+    ("paginate.rs", include_str!("../../runtime/src/paginate.rs")),
+    ("request.rs", include_str!("../../runtime/src/request.rs")),
+    ("response.rs", include_str!("../../runtime/src/response.rs")),
+    ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("tagged.rs", include_str!("../../runtime/src/tagged.rs")),
+    ("value.rs", include_str!("../../runtime/src/value.rs")),
+    ("wait.rs", include_str!("../../runtime/src/wait.rs")),
 ];
 
-/// Runtime parts only some APIs need, in the same folder: copied, and declared at the end of the runtime's
-/// `mod.rs`, only into crates whose operations use them, so that a crate whose operations do not is the
-/// same as without them.
+/// Runtime parts only some APIs need: a vendored copy has them only if the crate's operations use them,
+/// so that a crate whose operations do not is the same as without them.
 struct OptionalRuntime {
     /// The files, by name, with their sources.
     files: &'static [(&'static str, &'static str)],
-    /// What `mod.rs` declares for them.
+    /// The lines of the runtime's `lib.rs` that declare them, left out with the files.
     declarations: &'static str,
     /// Whether an operation that answers so uses them.
     needed: fn(&Success) -> bool,
@@ -52,24 +52,24 @@ struct OptionalRuntime {
 const OPTIONAL_RUNTIME: &[OptionalRuntime] = &[
     OptionalRuntime {
         files: &[
-            ("form.rs", include_str!("../../runtime/form.rs")),
-            ("form_response.rs", include_str!("../../runtime/form_response.rs")),
+            ("form.rs", include_str!("../../runtime/src/form.rs")),
+            ("form_response.rs", include_str!("../../runtime/src/form_response.rs")),
         ],
-        declarations: "mod form;\nmod form_response;\n\n#[allow(unused_imports)]\npub(crate) use form_response::decode_form;\n",
+        declarations: "mod form;\nmod form_response;\npub use form_response::decode_form;\n",
         needed: |success| {
             success.ty.as_ref().is_some_and(|ty| *ty != Type::MultipartBody)
                 && success.media.as_ref().is_some_and(|media| media.encoding == Encoding::Form)
         },
     },
     OptionalRuntime {
-        files: &[("multipart_body.rs", include_str!("../../runtime/multipart_body.rs"))],
-        declarations: "mod multipart_body;\n\npub use multipart_body::MultipartBody;\n#[allow(unused_imports)]\npub(crate) use multipart_body::decode_multipart;\n",
+        files: &[("multipart_body.rs", include_str!("../../runtime/src/multipart_body.rs"))],
+        declarations: "mod multipart_body;\npub use multipart_body::{MultipartBody, decode_multipart};\n",
         needed: |success| success.ty == Some(Type::MultipartBody),
     },
 ];
 
-/// The runtime's files: every one of [`RUNTIME`], and those of [`OPTIONAL_RUNTIME`] the model's
-/// operations use, declared at the end of `mod.rs`.
+/// The runtime's files for a crate that vendors it: every one of [`RUNTIME`], and those of
+/// [`OPTIONAL_RUNTIME`] the model's operations use, each without its unit tests.
 fn runtime_files(model: &Model) -> Vec<(&'static str, String)> {
     let successes: Vec<&Success> = model
         .operations
@@ -79,20 +79,27 @@ fn runtime_files(model: &Model) -> Vec<(&'static str, String)> {
             Output::Cases { cases, .. } => cases.as_slice(),
         })
         .collect();
-    let optional: Vec<&OptionalRuntime> =
-        OPTIONAL_RUNTIME.iter().filter(|part| successes.iter().any(|success| (part.needed)(success))).collect();
+    let (used, unused): (Vec<&OptionalRuntime>, Vec<&OptionalRuntime>) =
+        OPTIONAL_RUNTIME.iter().partition(|part| successes.iter().any(|success| (part.needed)(success)));
     let mut files: Vec<(&'static str, String)> =
-        RUNTIME.iter().map(|(name, source)| (*name, (*source).to_owned())).collect();
-    if let Some((_, module)) = files.iter_mut().find(|(name, _)| *name == "mod.rs").filter(|_| !optional.is_empty()) {
-        module.push_str(
-            "\n// What this crate's operations need beyond the rest, copied only into crates whose operations do.\n",
-        );
-        let declarations: Vec<&str> = optional.iter().map(|part| part.declarations).collect();
-        module.push_str(&declarations.join("\n"));
+        RUNTIME.iter().map(|(name, source)| (*name, without_tests(source).to_owned())).collect();
+    if let Some((_, module)) = files.iter_mut().find(|(name, _)| *name == "mod.rs") {
+        for part in unused {
+            *module = module.replacen(part.declarations, "", 1);
+        }
     }
+    files.extend(
+        used.iter().flat_map(|part| part.files.iter().map(|(name, source)| (*name, without_tests(source).to_owned()))),
+    );
     files
-        .extend(optional.iter().flat_map(|part| part.files.iter().map(|(name, source)| (*name, (*source).to_owned()))));
-    files
+}
+
+/// A runtime source without its unit tests: the `#[cfg(test)] mod tests` that ends the file, if any.
+fn without_tests(source: &str) -> &str {
+    match source.find("\n#[cfg(test)]\nmod tests {") {
+        Some(at) => &source[..=at],
+        None => source,
+    }
 }
 
 /// Every file of the generated crate, by path relative to its root.
@@ -106,26 +113,35 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
         "Cargo.toml".to_owned(),
         format!("{}{}", header.replacen("//", "#", 1), crate_files::cargo_toml(settings, &model.features, layout)),
     );
-    let mut jobs = vec![Job::Lib(model), Job::ModelsMod(model), Job::OperationsMod(model)];
+    let mut jobs = vec![
+        Job::Lib(model, &settings.krate.runtime),
+        Job::Client(model),
+        Job::ModelsMod(model),
+        Job::OperationsMod(model),
+    ];
     if !model.regions.is_empty() {
         jobs.push(Job::Regions(model));
     }
     jobs.extend(model.types.iter().map(Job::Type));
     jobs.extend(model.operations.iter().map(Job::Operation));
     files.extend(in_parallel(jobs, &header));
-    for (name, source) in runtime_files(model) {
-        let header = format!(
-            "// @generated: copied by {} from its runtime/{name}: edit that file, then run `cargo xtask codegen`.\n",
-            env!("CARGO_PKG_NAME")
-        );
-        files.insert(format!("src/runtime/{name}"), format!("{header}{source}"));
+    if settings.krate.runtime == Runtime::Vendored {
+        for (name, source) in runtime_files(model) {
+            let original = if name == "mod.rs" { "lib.rs" } else { name };
+            let header = format!(
+                "// @generated: copied by {} from the runtime crate's src/{original}: edit that file, then run `cargo xtask codegen`.\n",
+                env!("CARGO_PKG_NAME")
+            );
+            files.insert(format!("src/runtime/{name}"), format!("{header}{source}"));
+        }
     }
     files
 }
 
 /// A Rust file of the crate, made from the model and formatted on whichever core is free.
 enum Job<'a> {
-    Lib(&'a Model),
+    Lib(&'a Model, &'a Runtime),
+    Client(&'a Model),
     ModelsMod(&'a Model),
     OperationsMod(&'a Model),
     Regions(&'a Model),
@@ -136,7 +152,8 @@ enum Job<'a> {
 impl Job<'_> {
     fn file(&self, header: &str) -> (String, String) {
         let (path, tokens) = match self {
-            Job::Lib(model) => ("src/lib.rs".to_owned(), crate_files::lib_rs(model)),
+            Job::Lib(model, runtime) => ("src/lib.rs".to_owned(), crate_files::lib_rs(model, runtime)),
+            Job::Client(model) => ("src/client.rs".to_owned(), crate_files::client_rs(model)),
             Job::ModelsMod(model) => ("src/models/mod.rs".to_owned(), crate_files::models_mod(&model.types)),
             Job::OperationsMod(model) => ("src/operations/mod.rs".to_owned(), crate_files::operations_mod(model)),
             Job::Regions(model) => ("src/regions.rs".to_owned(), regions::emit(&model.regions)),
@@ -246,87 +263,29 @@ fn indent(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
-/// The form reader of the optional runtime, which has no part of the runtime to lean on: compiled here
-/// too, so that its tests run with the generator's.
-#[cfg(test)]
-#[path = "../../runtime/form.rs"]
-#[allow(dead_code)]
-mod runtime_form;
-
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use super::{OPTIONAL_RUNTIME, RUNTIME, without_tests};
 
-    use serde::Deserialize;
-    use serde_json::json;
-
-    use super::runtime_form::{FormError, from_form};
-
-    #[derive(Debug, Deserialize, PartialEq)]
-    struct Token {
-        access_token: String,
-        expires_in: i64,
-        #[serde(default)]
-        scope: Vec<String>,
-        active: Option<bool>,
-        owner: Option<Owner>,
-        kind: Option<Kind>,
-    }
-
-    #[derive(Debug, Deserialize, PartialEq)]
-    struct Owner {
-        id: String,
-    }
-
-    #[derive(Debug, Deserialize, PartialEq)]
-    #[serde(rename_all = "lowercase")]
-    enum Kind {
-        Bearer,
-    }
-
+    /// A vendored copy leaves out what a crate does not use by the text of its declarations: the text must
+    /// be in the runtime's `lib.rs`, or the part would be declared without its files.
     #[test]
-    fn a_form_reads_as_the_struct_its_fields_make() {
-        let body = b"access_token=a+b%2Fc&expires_in=3600&scope=read&scope=write&active=true&kind=bearer\
-                     &owner=%7B%22id%22%3A%22u1%22%7D&unknown=x";
-        let token: Token = from_form(body).unwrap();
-        assert_eq!(
-            token,
-            Token {
-                access_token: "a b/c".to_owned(),
-                expires_in: 3600,
-                scope: vec!["read".to_owned(), "write".to_owned()],
-                active: Some(true),
-                owner: Some(Owner { id: "u1".to_owned() }),
-                kind: Some(Kind::Bearer),
-            }
-        );
-        let token: Token = from_form(b"expires_in=1&access_token=").unwrap();
-        assert_eq!((token.access_token.as_str(), token.active, token.scope.len()), ("", None, 0));
+    fn the_optional_parts_are_declared_in_the_runtime_as_written_here() {
+        let lib = RUNTIME.iter().find(|(name, _)| *name == "mod.rs").map(|(_, source)| *source).unwrap_or_default();
+        for part in OPTIONAL_RUNTIME {
+            assert!(lib.contains(part.declarations), "the runtime's lib.rs lacks {:?}", part.declarations);
+        }
     }
 
+    /// The unit tests of the runtime end its files, so that a vendored copy leaves them all out.
     #[test]
-    fn a_form_reads_as_a_map_or_any_json() {
-        let body = b"a=1&b=x&b=y&caf%C3%A9=%E2%82%AC&bad=%zz%2";
-        let map: BTreeMap<String, serde_json::Value> = from_form(body).unwrap();
-        assert_eq!(map["a"], json!("1"));
-        assert_eq!(map["b"], json!(["x", "y"]));
-        assert_eq!(map["café"], json!("€"));
-        assert_eq!(map["bad"], json!("%zz%2"), "what is not an escape is kept as written");
-        let value: serde_json::Value = from_form(b"").unwrap();
-        assert_eq!(value, json!({}));
-    }
-
-    #[test]
-    fn a_field_that_does_not_read_names_its_path() {
-        let err = from_form::<Token>(b"access_token=t&expires_in=soon").unwrap_err();
-        assert_eq!(
-            err,
-            FormError { path: "expires_in".to_owned(), message: "expected an integer, found \"soon\"".to_owned() }
-        );
-        let err = from_form::<Token>(b"access_token=t&access_token=u&expires_in=1").unwrap_err();
-        assert_eq!(err.path, "access_token");
-        assert_eq!(err.message, "expected one value, the field is given 2 times");
-        let err = from_form::<Token>(b"expires_in=1").unwrap_err();
-        assert_eq!((err.path.as_str(), err.message.as_str()), (".", "missing field `access_token`"));
+    fn a_vendored_runtime_file_has_no_tests() {
+        let files = RUNTIME.iter().chain(OPTIONAL_RUNTIME.iter().flat_map(|part| part.files.iter()));
+        for (name, source) in files {
+            let copied = without_tests(source);
+            assert!(!copied.contains("#[cfg(test)]"), "{name}: tests left in the copy");
+            assert!(copied.len() == source.len() || source.contains("\n#[cfg(test)]\nmod tests {"), "{name}");
+        }
+        assert_eq!(without_tests("fn a() {}\n\n#[cfg(test)]\nmod tests {\n}\n"), "fn a() {}\n\n");
     }
 }

@@ -198,7 +198,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
             #[inline]
             pub fn send_with_metadata(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::runtime::Response<#output>, crate::Error>> + ::std::marker::Send + 'a {
-                self.client.call(self.build_request(), self.timeout, |response| #decode)
+                self.client.runtime.call(self.build_request(), self.timeout, |response| #decode)
             }
 
             fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {

@@ -22,7 +22,7 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
                 let next = crate::runtime::paginate::next_cursor(page.next);
                 ::std::result::Result::Ok(crate::runtime::paginate::Fetched {
                     items: page.items,
-                    next: next.map(|cursor| (crate::runtime::PageKey::Cursor(cursor.clone()), self.#param(cursor))),
+                    next: next.map(|cursor| (crate::runtime::paginate::PageKey::Cursor(cursor.clone()), self.#param(cursor))),
                 })
             }
         }
@@ -49,7 +49,7 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
                     items: page.items,
                     next: next.map(|number| {
                         request.body.#number = #set;
-                        (crate::runtime::PageKey::Number(number), request)
+                        (crate::runtime::paginate::PageKey::Number(number), request)
                     }),
                 })
             }
@@ -82,13 +82,13 @@ pub fn pagination(op: &Operation, pagination: &Pagination) -> TokenStream {
 
         #[doc = #pages_docs]
         #[inline]
-        pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
+        pub fn into_pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::paginate::Page<#item_type>, crate::Error>> + ::std::marker::Send + 'a {
             crate::runtime::paginate::pages(#id, self, Self::next_page::<#item_type>)
         }
 
         #[doc = #pages_as_docs]
         #[inline]
-        pub fn into_pages_as<T>(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>> + ::std::marker::Send + 'a
+        pub fn into_pages_as<T>(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::paginate::Page<T>, crate::Error>> + ::std::marker::Send + 'a
         where
             T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
         {
@@ -158,6 +158,7 @@ fn fetch_page(op: &Operation, pagination: &Pagination, receiver: TokenStream) ->
     quote! {
         #receiver
             .client
+            .runtime
             .call(#receiver.build_request(), #receiver.timeout, |response| match response.status() {
                 #(#arms)*
                 _ => ::std::result::Result::Err(response.into_error()),
@@ -226,7 +227,7 @@ pub fn waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
     quote! {
         #[doc = #docs]
         #[inline]
-        pub async fn wait_for_results(self, options: crate::runtime::WaitOptions) -> ::std::result::Result<crate::operations::#results_builder<'a>, crate::Error> {
+        pub async fn wait_for_results(self, options: crate::runtime::wait::WaitOptions) -> ::std::result::Result<crate::operations::#results_builder<'a>, crate::Error> {
             let client = self.client;
             let submitted = self.send().await?;
             let id = #id.filter(|id| !id.is_empty()).ok_or_else(|| crate::runtime::Error::UnexpectedResponse {

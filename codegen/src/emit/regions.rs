@@ -1,4 +1,4 @@
-//! `src/regions.rs`: the regions from the settings, and `ClientBuilder::region`.
+//! `src/regions.rs`: the regions from the settings, which `ClientBuilder::region` takes.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -75,10 +75,14 @@ pub fn emit(regions: &[Region]) -> TokenStream {
 
         impl ::std::error::Error for UnknownRegion {}
 
-        impl crate::ClientBuilder {
-            /// Sets the API and login base URLs of `region`.
-            pub fn region(self, region: Region) -> Self {
-                self.base_url(region.api_url()).login_url(region.login_url())
+        /// What [`ClientBuilder::region`](crate::ClientBuilder::region) takes.
+        impl crate::runtime::RegionUrls for Region {
+            fn api_url(&self) -> &str {
+                Region::api_url(*self)
+            }
+
+            fn login_url(&self) -> &str {
+                Region::login_url(*self)
             }
         }
     }

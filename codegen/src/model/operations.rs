@@ -1023,7 +1023,7 @@ fn multipart_response_docs(ty: Option<&Type>) -> Vec<String> {
     }
     vec![
         "The body is handed over as received, with the media type that holds its boundary, for a multipart \
-         parser to split into parts: see [`MultipartBody`](crate::runtime::MultipartBody)."
+         parser to split into parts: see [`MultipartBody`](crate::MultipartBody)."
             .to_owned(),
     ]
 }

@@ -64,7 +64,7 @@ Patience:
 Other:
   -q, --quiet                 no progress on stderr (errors and notes are still reported)
   -v, --verbose               the client's story on stderr: each call, retry, token fetch, poll and page
-                              (RUST_LOG=genesys_cloud_audit=debug does the same; RUST_LOG takes any filter)
+                              (RUST_LOG=genesys_cloud_runtime=debug does the same; RUST_LOG takes any filter)
   -h, --help                  print this help
 
 Credentials, from the environment: GENESYS_ACCESS_TOKEN, or GENESYS_CLIENT_ID and

@@ -63,7 +63,7 @@ use genesys_cloud_audit::models::{
     AuditQueryFilter, AuditQueryFilterProperty, AuditQueryRequest, AuditRealtimeQueryRequest,
     GetAuditsQueryTransactionIdResultsExpand, PostAuditsQueryRealtimeExpand,
 };
-use genesys_cloud_audit::runtime::{BuildError, Page, PageKey};
+use genesys_cloud_audit::{BuildError, Page, PageKey};
 use genesys_cloud_audit::{Client, Error, RetryPolicy, WaitOptions};
 
 use args::{Command, Endpoint, ExportOptions, QueryOptions, RunOptions};
@@ -182,10 +182,10 @@ async fn main() -> ExitCode {
 }
 
 /// Sends what the client traces to stderr: its DEBUG story with `--verbose`, else what `RUST_LOG` asks
-/// for (`RUST_LOG=genesys_cloud_audit=info` shows retries), else nothing. No secret is ever traced.
+/// for (`RUST_LOG=genesys_cloud_runtime=info` shows retries), else nothing. No secret is ever traced.
 fn trace_to_stderr(verbose: bool) {
     let directives = if verbose {
-        Some("genesys_cloud_audit=debug".to_owned())
+        Some("genesys_cloud_runtime=debug".to_owned())
     } else {
         std::env::var("RUST_LOG").ok().filter(|directives| !directives.trim().is_empty())
     };

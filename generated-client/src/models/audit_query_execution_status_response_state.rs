@@ -37,7 +37,9 @@ impl AuditQueryExecutionStatusResponseState {
             Self::Unrecognized(value) => value.as_str(),
         }
     }
+}
 
+impl crate::runtime::StringEnum for AuditQueryExecutionStatusResponseState {
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
             "Cancelled" => ::std::option::Option::Some(Self::Cancelled),
@@ -48,24 +50,22 @@ impl AuditQueryExecutionStatusResponseState {
             _ => ::std::option::Option::None,
         }
     }
+
+    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+        Self::Unrecognized(value)
+    }
 }
 
 impl ::std::convert::From<&str> for AuditQueryExecutionStatusResponseState {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value.to_owned()),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 
 impl ::std::convert::From<::std::string::String>
 for AuditQueryExecutionStatusResponseState {
     fn from(value: ::std::string::String) -> Self {
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 

@@ -40,7 +40,9 @@ impl AuditQueryFilterProperty {
             Self::Unrecognized(value) => value.as_str(),
         }
     }
+}
 
+impl crate::runtime::StringEnum for AuditQueryFilterProperty {
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
             "Action" => ::std::option::Option::Some(Self::Action),
@@ -54,23 +56,21 @@ impl AuditQueryFilterProperty {
             _ => ::std::option::Option::None,
         }
     }
+
+    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+        Self::Unrecognized(value)
+    }
 }
 
 impl ::std::convert::From<&str> for AuditQueryFilterProperty {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value.to_owned()),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 
 impl ::std::convert::From<::std::string::String> for AuditQueryFilterProperty {
     fn from(value: ::std::string::String) -> Self {
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 

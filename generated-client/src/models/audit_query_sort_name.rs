@@ -25,30 +25,30 @@ impl AuditQuerySortName {
             Self::Unrecognized(value) => value.as_str(),
         }
     }
+}
 
+impl crate::runtime::StringEnum for AuditQuerySortName {
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
             "Timestamp" => ::std::option::Option::Some(Self::Timestamp),
             _ => ::std::option::Option::None,
         }
     }
+
+    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+        Self::Unrecognized(value)
+    }
 }
 
 impl ::std::convert::From<&str> for AuditQuerySortName {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value.to_owned()),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 
 impl ::std::convert::From<::std::string::String> for AuditQuerySortName {
     fn from(value: ::std::string::String) -> Self {
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 

@@ -97,7 +97,9 @@ impl ErrorCode {
             Self::Unrecognized(value) => value.as_str(),
         }
     }
+}
 
+impl crate::runtime::StringEnum for ErrorCode {
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
             "authentication.request.timeout" => {
@@ -134,23 +136,21 @@ impl ErrorCode {
             _ => ::std::option::Option::None,
         }
     }
+
+    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+        Self::Unrecognized(value)
+    }
 }
 
 impl ::std::convert::From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value.to_owned()),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 
 impl ::std::convert::From<::std::string::String> for ErrorCode {
     fn from(value: ::std::string::String) -> Self {
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 

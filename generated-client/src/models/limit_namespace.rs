@@ -268,7 +268,9 @@ impl LimitNamespace {
             Self::Unrecognized(value) => value.as_str(),
         }
     }
+}
 
+impl crate::runtime::StringEnum for LimitNamespace {
     fn known(value: &str) -> ::std::option::Option<Self> {
         match value {
             "agent.assistant" => ::std::option::Option::Some(Self::AgentAssistant),
@@ -390,23 +392,21 @@ impl LimitNamespace {
             _ => ::std::option::Option::None,
         }
     }
+
+    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
+        Self::Unrecognized(value)
+    }
 }
 
 impl ::std::convert::From<&str> for LimitNamespace {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value.to_owned()),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 
 impl ::std::convert::From<::std::string::String> for LimitNamespace {
     fn from(value: ::std::string::String) -> Self {
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unrecognized(
-                crate::runtime::UnrecognizedValue::new(value),
-            ))
+        crate::runtime::string_enum(value)
     }
 }
 

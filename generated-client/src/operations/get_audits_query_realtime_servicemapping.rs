@@ -76,6 +76,7 @@ impl<'a> GetAuditsQueryRealtimeServicemapping<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,

@@ -74,6 +74,7 @@ impl<'a> GetAuditsQueryServicemapping<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,

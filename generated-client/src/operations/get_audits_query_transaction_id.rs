@@ -88,6 +88,7 @@ impl<'a> GetAuditsQueryTransactionId<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,

@@ -136,6 +136,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,
@@ -207,7 +208,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<
-            crate::runtime::Page<crate::models::AuditLogMessage>,
+            crate::runtime::paginate::Page<crate::models::AuditLogMessage>,
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
@@ -223,7 +224,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     pub fn into_pages_as<T>(
         self,
     ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>,
+        Item = ::std::result::Result<crate::runtime::paginate::Page<T>, crate::Error>,
     > + ::std::marker::Send + 'a
     where
         T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
@@ -244,6 +245,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
     > {
         let page = self
             .client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,
@@ -275,7 +277,7 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             items: page.items,
             next: next
                 .map(|cursor| (
-                    crate::runtime::PageKey::Cursor(cursor.clone()),
+                    crate::runtime::paginate::PageKey::Cursor(cursor.clone()),
                     self.cursor(cursor),
                 )),
         })

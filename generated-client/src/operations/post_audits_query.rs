@@ -85,6 +85,7 @@ impl<'a> PostAuditsQuery<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,
@@ -111,7 +112,7 @@ impl<'a> PostAuditsQuery<'a> {
     #[inline]
     pub async fn wait_for_results(
         self,
-        options: crate::runtime::WaitOptions,
+        options: crate::runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         crate::operations::GetAuditsQueryTransactionIdResults<'a>,
         crate::Error,

@@ -104,6 +104,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,
@@ -152,7 +153,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<
-            crate::runtime::Page<crate::models::AuditLogMessage>,
+            crate::runtime::paginate::Page<crate::models::AuditLogMessage>,
             crate::Error,
         >,
     > + ::std::marker::Send + 'a {
@@ -168,7 +169,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
     pub fn into_pages_as<T>(
         self,
     ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<crate::runtime::Page<T>, crate::Error>,
+        Item = ::std::result::Result<crate::runtime::paginate::Page<T>, crate::Error>,
     > + ::std::marker::Send + 'a
     where
         T: ::serde::de::DeserializeOwned + ::std::marker::Send + 'a,
@@ -192,6 +193,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
         request.body.page_number = ::std::option::Option::Some(current);
         let page = request
             .client
+            .runtime
             .call(
                 request.build_request(),
                 request.timeout,
@@ -220,7 +222,7 @@ impl<'a> PostAuditsQueryRealtime<'a> {
             next: next
                 .map(|number| {
                     request.body.page_number = ::std::option::Option::Some(number);
-                    (crate::runtime::PageKey::Number(number), request)
+                    (crate::runtime::paginate::PageKey::Number(number), request)
                 }),
         })
     }

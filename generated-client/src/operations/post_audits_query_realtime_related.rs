@@ -102,6 +102,7 @@ impl<'a> PostAuditsQueryRealtimeRelated<'a> {
         >,
     > + ::std::marker::Send + 'a {
         self.client
+            .runtime
             .call(
                 self.build_request(),
                 self.timeout,

@@ -1,4 +1,3 @@
-// @generated: copied by genesys-audit-codegen from its runtime/tagged.rs: edit that file, then run `cargo xtask codegen`.
 //! Unions told apart by a tag member (an OpenAPI `discriminator`): what generated `Deserialize` and
 //! `Serialize` impls call, so that each union's own code is one match.
 
@@ -7,20 +6,17 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The value of the tag member `name` of a JSON object, if it is a string.
-#[doc(hidden)]
 pub fn tag_of(value: &Value, name: &str) -> Option<String> {
     value.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// Decodes the variant a tag selected from the whole value (tag member included).
-#[doc(hidden)]
 pub fn from_json<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     T::deserialize(value).map_err(E::custom)
 }
 
 /// Encodes a variant with its tag member: the member is written as `tag` unless the variant's own type
 /// already holds it, so a value decoded with any tag the variant answers to encodes back unchanged.
-#[doc(hidden)]
 pub fn serialize_tagged<T: Serialize, S: serde::Serializer>(
     value: &T,
     name: &str,

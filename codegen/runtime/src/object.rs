@@ -11,7 +11,6 @@ use serde::Deserialize;
 use serde::de::{Error, MapAccess};
 
 /// A member's name, borrowed from the input when the format allows.
-#[doc(hidden)]
 pub struct MemberName<'de>(Cow<'de, str>);
 
 impl MemberName<'_> {
@@ -28,7 +27,6 @@ impl<'de> Deserialize<'de> for MemberName<'de> {
 }
 
 /// Reads a declared member's value into its slot; a member given twice is an error, as with serde's derive.
-#[doc(hidden)]
 #[inline]
 pub fn member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
@@ -43,7 +41,6 @@ pub fn member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// Reads a member the schema does not declare into the map that keeps them.
-#[doc(hidden)]
 #[inline]
 pub fn unknown_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
@@ -56,14 +53,12 @@ pub fn unknown_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// The value of a required member, or the "missing field" error.
-#[doc(hidden)]
 #[inline]
 pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// The value of a member that may be absent or `null`: `None` for either.
-#[doc(hidden)]
 #[inline]
 pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
     slot.flatten()

@@ -48,7 +48,7 @@ impl MultipartBody {
 }
 
 /// The multipart body of a success response, with its `Content-Type`.
-pub(crate) fn decode_multipart<E>(response: RawResponse) -> Result<Response<MultipartBody>, Error<E>> {
+pub fn decode_multipart<E>(response: RawResponse) -> Result<Response<MultipartBody>, Error<E>> {
     let response = response.bytes::<E>()?;
     let content_type = response.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
     let content_type = content_type.unwrap_or_default().to_owned();

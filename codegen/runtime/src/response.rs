@@ -1,4 +1,3 @@
-// @generated: copied by genesys-audit-codegen from its runtime/response.rs: edit that file, then run `cargo xtask codegen`.
 //! Responses: the raw answer generated code decodes, and the decoded value with its metadata.
 
 use std::marker::PhantomData;
@@ -54,7 +53,7 @@ impl RawResponse {
     }
 
     /// Decodes the body with `seed`, as [`RawResponse::decode`] does with a type.
-    pub(crate) fn decode_seed<S: OwnedSeed, E>(self, seed: S) -> Result<Response<S::Value>, Error<E>> {
+    pub fn decode_seed<S: OwnedSeed, E>(self, seed: S) -> Result<Response<S::Value>, Error<E>> {
         match parse(&self.body, seed.clone()) {
             Ok(value) => Ok(Response { value, status: self.status, headers: self.headers }),
             Err(err) => Err(self.decode_failure(seed, &err)),
@@ -135,10 +134,10 @@ fn correlation_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(CORRELATION_ID_HEADER).and_then(|v| v.to_str().ok())
 }
 
-/// What decodes a body into a value that owns its data: a type ([`Whole`]), or a seed that knows more
+/// What decodes a body into a value that owns its data: a whole type, or a seed that knows more
 /// than a type can (the member names of a page, say). Unlike `DeserializeSeed`, its value does not depend
 /// on the lifetime of the input, so one seed serves the fast pass and the tracked one.
-pub(crate) trait OwnedSeed: Clone {
+pub trait OwnedSeed: Clone {
     /// What it decodes.
     type Value;
 
@@ -189,7 +188,6 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 
 /// Decodes `body` as a generated operation decodes a JSON success response, through
 /// [`RawResponse::decode`]. Public for `cargo xtask bench-decode` alone, which measures this path.
-#[doc(hidden)]
 pub fn decode_json_body<T: DeserializeOwned>(body: Vec<u8>) -> Result<T, Error<()>> {
     let raw =
         RawResponse { operation: "bench", status: 200, headers: HeaderMap::new(), body: bytes::Bytes::from(body) };
@@ -197,7 +195,6 @@ pub fn decode_json_body<T: DeserializeOwned>(body: Vec<u8>) -> Result<T, Error<(
 }
 
 /// The body of what `sending` gives: a generated operation's `send`, written once here.
-#[doc(hidden)]
 pub async fn body_of<T, E>(sending: impl Future<Output = Result<Response<T>, Error<E>>>) -> Result<T, Error<E>> {
     sending.await.map(Response::into_inner)
 }

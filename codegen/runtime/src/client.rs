@@ -1,7 +1,7 @@
-// @generated: copied by genesys-audit-codegen from its runtime/client.rs: edit that file, then run `cargo xtask codegen`.
 //! The client: one connection pool, a base URL, credentials and a retry policy, shared by every operation.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -22,10 +22,11 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Where the login service issues tokens, under its base URL.
 const TOKEN_PATH: &str = "oauth/token";
 
-/// The API client. Cheap to clone: clones share one connection pool and one cached token.
+/// The HTTP client of an API: one connection pool, a base URL, credentials and a retry policy. Cheap to
+/// clone: clones share one connection pool and one cached token.
 ///
-/// Each operation is a method (see [`operations`](crate::operations)) returning a request builder that
-/// is sent by `.await`.
+/// A generated crate's `Client` wraps one and adds a method per operation; build it with that crate's
+/// `Client::builder()`, a [`ClientBuilder`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -38,16 +39,38 @@ struct Inner {
     retry: RetryPolicy,
 }
 
-impl Client {
-    /// A client for the default base URL (the first of [`SERVERS`](crate::SERVERS)) that sends
-    /// `access_token` as a bearer token.
-    pub fn new(access_token: impl Into<String>) -> Result<Self, BuildError> {
-        Self::builder().access_token(access_token).build()
-    }
+/// What a generated crate's client tells the runtime: the API's default base URL and the crate's name, and
+/// how to wrap a built [`Client`]. [`ClientBuilder::build`] gives the type that implements it.
+pub trait Api: Sized {
+    /// The base URLs the API description lists; the first is the default base URL.
+    const SERVERS: &'static [&'static str];
+    /// The default `User-Agent`: the generated crate's name and version.
+    const USER_AGENT: &'static str;
+    /// The generated client around `client`.
+    fn from_client(client: Client) -> Self;
+}
 
-    /// A builder for a client with another base URL, credentials, retries or timeouts.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+/// A region an API is served in: its API and login base URLs. A generated crate's `Region` implements it.
+pub trait RegionUrls {
+    /// The API's base URL there.
+    fn api_url(&self) -> &str;
+    /// The login service's base URL there.
+    fn login_url(&self) -> &str;
+}
+
+/// The runtime's own client, for an API not generated (the runtime's tests, say): no default base URL.
+impl Api for Client {
+    const SERVERS: &'static [&'static str] = &[];
+    const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+    fn from_client(client: Client) -> Self {
+        client
+    }
+}
+
+impl Client {
+    /// A builder of a client with no default base URL.
+    pub fn builder() -> ClientBuilder<Self> {
+        ClientBuilder::new()
     }
 
     /// The base URL every request path is appended to.
@@ -58,7 +81,7 @@ impl Client {
     /// Sends `request` (or gives its error) and reads the answer with `read`: the whole of a generated
     /// operation's `send_with_metadata`, written once here so that operations carry no async code of
     /// their own.
-    pub(crate) async fn call<T, E>(
+    pub async fn call<T, E>(
         &self,
         request: Result<Request, Error<E>>,
         timeout: Option<Duration>,
@@ -71,14 +94,11 @@ impl Client {
     }
 
     /// Sends `request` and reads the whole answer, whatever its status, retrying as the client's
-    /// [`RetryPolicy`] allows and refreshing a client-credentials token once after a 401. Generated
-    /// operations call this, then decode the answer by status.
+    /// [`RetryPolicy`] allows and refreshing a client-credentials token once after a 401. [`call`](Self::call)
+    /// sends with this, then decodes the answer by status.
     ///
     /// It runs in a DEBUG span `call` with the operation, method, route template, attempt count, status
     /// and correlation id; a retry is an INFO event with its reason and wait, giving up a WARN one.
-    ///
-    /// Hidden: public for the runtime's own tests only.
-    #[doc(hidden)]
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         let span = tracing::debug_span!(
             "call",
@@ -223,9 +243,8 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configures a [`Client`].
-#[derive(Debug, Default)]
-pub struct ClientBuilder {
+/// Configures a client: a generated crate's, `A`, or the runtime's own [`Client`].
+pub struct ClientBuilder<A = Client> {
     base_url: Option<String>,
     login_url: Option<String>,
     credentials: Given,
@@ -234,6 +253,28 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> fmt::Debug for ClientBuilder<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("login_url", &self.login_url)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("http", &self.http)
+            .finish()
+    }
+}
+
+impl<A: Api> Default for ClientBuilder<A> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The credentials given to the builder.
@@ -248,12 +289,32 @@ enum Given {
     },
 }
 
-impl ClientBuilder {
+impl<A: Api> ClientBuilder<A> {
+    /// A builder with nothing set: the API's default base URL and no credentials.
+    pub fn new() -> Self {
+        Self {
+            base_url: None,
+            login_url: None,
+            credentials: Given::None,
+            retry: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            http: None,
+            api: PhantomData,
+        }
+    }
+
     /// The API's base URL, such as `https://api.mypurecloud.ie` or a proxy's; a path in it is kept as a
     /// prefix.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
+    }
+
+    /// The API and login base URLs of `region`, one of the generated crate's `Region`s.
+    pub fn region(self, region: impl RegionUrls) -> Self {
+        self.base_url(region.api_url()).login_url(region.login_url())
     }
 
     /// The login service's base URL, where client-credentials tokens come from (`{login}/oauth/token`).
@@ -320,10 +381,10 @@ impl ClientBuilder {
 
     /// The client; fails on a base or login URL that is not an absolute `http` or `https` URL, or a
     /// credential that cannot be sent.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<A, BuildError> {
         let base = match self.base_url {
             Some(base) => base,
-            None => crate::SERVERS.first().ok_or(BuildError::MissingBaseUrl)?.to_string(),
+            None => A::SERVERS.first().ok_or(BuildError::MissingBaseUrl)?.to_string(),
         };
         let base_url = parse_base_url(&base)?;
         let auth = match self.credentials {
@@ -356,9 +417,7 @@ impl ClientBuilder {
                 http
             }
             None => {
-                let user_agent = self
-                    .user_agent
-                    .unwrap_or_else(|| format!("{}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
+                let user_agent = self.user_agent.unwrap_or_else(|| A::USER_AGENT.to_owned());
                 reqwest::Client::builder()
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
@@ -370,7 +429,7 @@ impl ClientBuilder {
             }
         };
         let retry = self.retry.unwrap_or_default();
-        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) })
+        Ok(A::from_client(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) }))
     }
 }
 

@@ -275,3 +275,81 @@ impl<'de> IntoDeserializer<'de, FormDeError> for Field {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::{FormError, from_form};
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Token {
+        access_token: String,
+        expires_in: i64,
+        #[serde(default)]
+        scope: Vec<String>,
+        active: Option<bool>,
+        owner: Option<Owner>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Owner {
+        id: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Bearer,
+    }
+
+    #[test]
+    fn a_form_reads_as_the_struct_its_fields_make() {
+        let body = b"access_token=a+b%2Fc&expires_in=3600&scope=read&scope=write&active=true&kind=bearer\
+                     &owner=%7B%22id%22%3A%22u1%22%7D&unknown=x";
+        let token: Token = from_form(body).unwrap();
+        assert_eq!(
+            token,
+            Token {
+                access_token: "a b/c".to_owned(),
+                expires_in: 3600,
+                scope: vec!["read".to_owned(), "write".to_owned()],
+                active: Some(true),
+                owner: Some(Owner { id: "u1".to_owned() }),
+                kind: Some(Kind::Bearer),
+            }
+        );
+        let token: Token = from_form(b"expires_in=1&access_token=").unwrap();
+        assert_eq!((token.access_token.as_str(), token.active, token.scope.len()), ("", None, 0));
+    }
+
+    #[test]
+    fn a_form_reads_as_a_map_or_any_json() {
+        let body = b"a=1&b=x&b=y&caf%C3%A9=%E2%82%AC&bad=%zz%2";
+        let map: BTreeMap<String, serde_json::Value> = from_form(body).unwrap();
+        assert_eq!(map["a"], json!("1"));
+        assert_eq!(map["b"], json!(["x", "y"]));
+        assert_eq!(map["café"], json!("€"));
+        assert_eq!(map["bad"], json!("%zz%2"), "what is not an escape is kept as written");
+        let value: serde_json::Value = from_form(b"").unwrap();
+        assert_eq!(value, json!({}));
+    }
+
+    #[test]
+    fn a_field_that_does_not_read_names_its_path() {
+        let err = from_form::<Token>(b"access_token=t&expires_in=soon").unwrap_err();
+        assert_eq!(
+            err,
+            FormError { path: "expires_in".to_owned(), message: "expected an integer, found \"soon\"".to_owned() }
+        );
+        let err = from_form::<Token>(b"access_token=t&access_token=u&expires_in=1").unwrap_err();
+        assert_eq!(err.path, "access_token");
+        assert_eq!(err.message, "expected one value, the field is given 2 times");
+        let err = from_form::<Token>(b"expires_in=1").unwrap_err();
+        assert_eq!((err.path.as_str(), err.message.as_str()), (".", "missing field `access_token`"));
+    }
+}

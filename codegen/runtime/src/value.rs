@@ -12,11 +12,6 @@ use std::fmt;
 pub struct UnrecognizedValue(String);
 
 impl UnrecognizedValue {
-    // Called by generated enums only; a crate whose spec has none leaves it unused (the runtime allows that).
-    pub(crate) fn new(value: String) -> Self {
-        Self(value)
-    }
-
     /// The value as received.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -29,8 +24,21 @@ impl fmt::Display for UnrecognizedValue {
     }
 }
 
+/// A generated enum of string values: the variants it knows, and one that keeps any other value.
+pub trait StringEnum: Sized {
+    /// The variant of `value`, when the enum knows it.
+    fn known(value: &str) -> Option<Self>;
+    /// The variant that keeps a value the enum does not know.
+    fn unrecognized(value: UnrecognizedValue) -> Self;
+}
+
+/// `value` as a `T`: its known variant, or else the one that keeps it; what a generated enum's `From`
+/// impls call. Only a value `T` does not know becomes an [`UnrecognizedValue`].
+pub fn string_enum<T: StringEnum>(value: impl AsRef<str> + Into<String>) -> T {
+    T::known(value.as_ref()).unwrap_or_else(|| T::unrecognized(UnrecognizedValue(value.into())))
+}
+
 /// Decodes a string, borrowing it from the input when the format allows.
-#[doc(hidden)]
 pub fn deserialize_str<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
     struct Visitor;
 

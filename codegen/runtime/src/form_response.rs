@@ -8,7 +8,7 @@ use super::response::{RawResponse, Response};
 
 /// Reads the form body of a success response of `operation` as `T`; a field that does not read as its
 /// member's type is an [`Error::Decode`] with its path.
-pub(crate) fn decode_form<T: DeserializeOwned, E>(
+pub fn decode_form<T: DeserializeOwned, E>(
     operation: &'static str,
     response: RawResponse,
 ) -> Result<Response<T>, Error<E>> {

@@ -46,15 +46,15 @@ impl fmt::Display for PageKey {
 
 /// One fetched page: its items, and the next page's request with the key that names it, or `None` on the
 /// last page.
-pub(crate) struct Fetched<T, R> {
+pub struct Fetched<T, R> {
     /// The page's items.
-    pub(crate) items: Vec<T>,
+    pub items: Vec<T>,
     /// The next page's key and request.
-    pub(crate) next: Option<(PageKey, R)>,
+    pub next: Option<(PageKey, R)>,
 }
 
 /// The stream of every item, calling `fetch` with `first`, then with each page's next request.
-pub(crate) fn items<'a, T, R, E, F, Fut>(
+pub fn items<'a, T, R, E, F, Fut>(
     operation: &'static str,
     first: R,
     fetch: F,
@@ -79,7 +79,7 @@ enum Next<R> {
 
 /// The stream of every page. A page whose next key names a page already fetched ends the stream, after
 /// its items, with [`Error::UnexpectedResponse`] rather than looping.
-pub(crate) fn pages<'a, T, R, E, F, Fut>(
+pub fn pages<'a, T, R, E, F, Fut>(
     operation: &'static str,
     first: R,
     fetch: F,
@@ -115,13 +115,13 @@ where
 }
 
 /// The next cursor: an absent or empty one ends the results.
-pub(crate) fn next_cursor(next: Option<String>) -> Option<String> {
+pub fn next_cursor(next: Option<String>) -> Option<String> {
     next.filter(|cursor| !cursor.is_empty())
 }
 
 /// The next page number, or `None` after the last page or an empty one. Without a page count the pages
 /// go on until an empty one, so that nothing is cut off silently.
-pub(crate) fn next_page_number(current: i32, page_count: Option<i32>, items_on_page: usize) -> Option<i32> {
+pub fn next_page_number(current: i32, page_count: Option<i32>, items_on_page: usize) -> Option<i32> {
     match page_count {
         _ if items_on_page == 0 => None,
         Some(count) if current >= count => None,
@@ -132,17 +132,17 @@ pub(crate) fn next_page_number(current: i32, page_count: Option<i32>, items_on_p
 /// What paging reads of a page: its items and the member that names the next page (a cursor, or the page
 /// count).
 #[derive(Debug)]
-pub(crate) struct PageParts<T, N> {
+pub struct PageParts<T, N> {
     /// The items; empty when the page has none.
-    pub(crate) items: Vec<T>,
+    pub items: Vec<T>,
     /// The member that names the next page, when present and not null.
-    pub(crate) next: Option<N>,
+    pub next: Option<N>,
 }
 
 /// Decodes the [`PageParts`] of a page in one pass: the items as `T` (the operation's item type, or the
 /// caller's), the next-page member as `N`, every other member checked as JSON and skipped. The items
 /// member may be absent or null (no items) unless the seed is made [`PageSeed::required`].
-pub(crate) struct PageSeed<T, N> {
+pub struct PageSeed<T, N> {
     /// The wire names of the items and of the next-page member.
     items: &'static str,
     next: &'static str,
@@ -159,12 +159,12 @@ impl<T, N> Clone for PageSeed<T, N> {
 
 impl<T, N> PageSeed<T, N> {
     /// A page whose items member, `items`, may be absent or null; `next` names the next page.
-    pub(crate) fn new(items: &'static str, next: &'static str) -> Self {
+    pub fn new(items: &'static str, next: &'static str) -> Self {
         Self { items, next, items_required: false, marker: PhantomData }
     }
 
     /// A page that must have its items member, `items`, and not null; `next` names the next page.
-    pub(crate) fn required(items: &'static str, next: &'static str) -> Self {
+    pub fn required(items: &'static str, next: &'static str) -> Self {
         Self { items, next, items_required: true, marker: PhantomData }
     }
 }
