@@ -73,12 +73,18 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     for entry in COPIED {
         copy_tree(&root.join(entry), &copy.join(entry));
     }
-    let next_spec = scratch.join("next-release.json");
-    std::fs::write(&next_spec, next_release(&spec)).expect("write the next release");
     // The workspace's own target folder, so that the dependencies the outer test run built are reused,
     // which saves minutes of CI. The copy's packages must not reuse or replace the workspace's own builds:
     // see `cargo`.
     let target_dir = root.join("target");
+    // The copy's snapshots as they are once spec/'s are accepted: right after a bump of spec/ itself, its
+    // snapshots are still pending, and the bump here is to be compared with what spec/ holds.
+    let accept = [("INSTA_UPDATE", "always"), ("INSTA_FORCE_PASS", "1")];
+    let accepted =
+        cargo_with_insta(&copy, &target_dir, &["test", "-p", "audit-tests", "--test", "spec_snapshots"], &accept);
+    assert!(accepted.status.success(), "the copy's snapshot tests do not run:\n{}", text(&accepted));
+    let next_spec = scratch.join("next-release.json");
+    std::fs::write(&next_spec, next_release(&spec)).expect("write the next release");
 
     let bump =
         cargo(&copy, &target_dir, &["xtask", "bump", next_spec.to_str().unwrap(), "--release", release.as_str()]);
@@ -138,12 +144,17 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
 /// the shared target folder: the copy would reuse them, or replace them with builds of its bumped sources
 /// that the workspace's next build then takes for fresh. Every package that depends on these two is set
 /// apart with them; the dependencies from the registry are shared.
-const SET_APART: &[&str] = &["genesys-audit-codegen", "genesys-cloud-audit"];
+const SET_APART: &[&str] = &["genesys-audit-codegen", "genesys-cloud-audit", "genesys-cloud-runtime"];
 
 /// Runs cargo in the copy, offline, building in `target_dir` apart from the workspace's own builds, with
 /// insta writing a `.snap.new` for each snapshot that differs (as it does outside CI) and nothing else of
 /// the caller's insta settings.
 fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
+    cargo_with_insta(dir, target_dir, args, &[("INSTA_UPDATE", "new")])
+}
+
+/// Runs cargo as [`cargo`] does, with `insta` the only insta settings.
+fn cargo_with_insta(dir: &Path, target_dir: &Path, args: &[&str], insta: &[(&str, &str)]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     for package in SET_APART {
@@ -155,7 +166,7 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
             command.env_remove(key);
         }
     }
-    command.env("INSTA_UPDATE", "new").output().expect("run cargo")
+    command.envs(insta.iter().copied()).output().expect("run cargo")
 }
 
 fn text(output: &Output) -> String {

@@ -52,6 +52,13 @@ fn generate_closed(root: &Path, out: &Path) -> Result<(), String> {
     let mut settings = Settings::load(&root.join(SETTINGS)).map_err(crate::report)?;
     settings.krate.name = "genesys-cloud-audit-closed".to_owned();
     settings.models.keep_unknown_members = false;
+    // The runtime crate by its absolute path: the settings' path is relative to `generated-client/`.
+    let runtime = root.join("codegen/runtime").display().to_string();
+    settings.krate.runtime =
+        genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(toml::Table::from_iter([(
+            "path".to_owned(),
+            toml::Value::String(runtime),
+        )])));
     let spec = root.join("spec").join(&settings.spec);
     let generated = genesys_audit_codegen::generate(&spec, &settings, Layout::Standalone).map_err(crate::report)?;
     if out.exists() {
@@ -77,6 +84,7 @@ fn write_probe(root: &Path, scratch: &Path) -> Result<PathBuf, String> {
         "[dependencies]".to_owned(),
         format!("open = {{ package = \"genesys-cloud-audit\", path = {} }}", path(root.join("generated-client"))),
         format!("closed = {{ package = \"genesys-cloud-audit-closed\", path = {} }}", path(scratch.join("closed"))),
+        format!("genesys-cloud-runtime = {{ path = {} }}", path(root.join("codegen/runtime"))),
         "serde = \"1\"".to_owned(),
         "serde_json = \"1\"".to_owned(),
         String::new(),

@@ -37,13 +37,13 @@ fn main() {
                 }
                 1 => {
                     decode[1].push(decode_batch(&body, |b| {
-                        open::runtime::decode_json_body::<OpenPage>(b).map_err(|e| e.to_string())
+                        genesys_cloud_runtime::decode_json_body::<OpenPage>(b).map_err(|e| e.to_string())
                     }));
                     encode[1].push(encode_batch(&open_page(&body)));
                 }
                 _ => {
                     decode[2].push(decode_batch(&body, |b| {
-                        closed::runtime::decode_json_body::<ClosedPage>(b).map_err(|e| e.to_string())
+                        genesys_cloud_runtime::decode_json_body::<ClosedPage>(b).map_err(|e| e.to_string())
                     }));
                     encode[2].push(encode_batch(&closed_page(&body)));
                 }
@@ -123,11 +123,11 @@ fn check(body: &[u8]) {
 }
 
 fn open_page(body: &[u8]) -> OpenPage {
-    open::runtime::decode_json_body(body.to_vec()).unwrap_or_else(|err| fail(&err.to_string()))
+    genesys_cloud_runtime::decode_json_body(body.to_vec()).unwrap_or_else(|err| fail(&err.to_string()))
 }
 
 fn closed_page(body: &[u8]) -> ClosedPage {
-    closed::runtime::decode_json_body(body.to_vec()).unwrap_or_else(|err| fail(&err.to_string()))
+    genesys_cloud_runtime::decode_json_body(body.to_vec()).unwrap_or_else(|err| fail(&err.to_string()))
 }
 
 fn entries(body: &[u8]) -> usize {
