@@ -105,10 +105,16 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// A server out of reach is tried for the policy's outage allowance, not for its attempts (3 here, which
+/// 20 ms waits would spend in well under the 300 ms allowed), then the call fails with the transport error.
 #[tokio::test]
-async fn connection_refused_is_retried_then_a_transport_error() {
-    let client = client_for(format!("http://127.0.0.1:{}", closed_port()), fast_retry().max_attempts(3));
+async fn connection_refused_is_retried_for_the_outage_then_a_transport_error() {
+    let retry = fast_retry().max_attempts(3).outage(Duration::from_millis(300));
+    let client = client_for(format!("http://127.0.0.1:{}", closed_port()), retry);
+    let started = Instant::now();
     let err = client.get_audits_query_transaction_id(TRANSACTION_ID).send().await.expect_err("refused");
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(250), "gave up after {elapsed:?}");
     match &err {
         Error::Transport { operation, source } => {
             assert_eq!(*operation, "getAuditsQueryTransactionId");

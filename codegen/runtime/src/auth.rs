@@ -105,6 +105,8 @@ impl fmt::Debug for TokenSource {
 /// A failed token request: worth another attempt (with the wait the server asked for), or not.
 enum Fetch {
     Retryable(AuthError, Option<Duration>),
+    /// The login service could not be reached: retried for the policy's outage allowance.
+    Unreached(AuthError),
     Final(AuthError),
 }
 
@@ -135,26 +137,33 @@ impl TokenSource {
             return Ok(token.token.clone());
         }
         let started = Instant::now();
-        let mut retries = 0;
+        let (mut retries, mut unreached) = (0, 0);
         tracing::debug!(url = %self.token_url, "fetching a client-credentials token");
         let fresh = loop {
-            let (error, asked) = match self.fetch(http).await {
+            let (error, wait) = match self.fetch(http).await {
                 Ok(fresh) => break fresh,
-                Err(Fetch::Retryable(error, asked)) => (error, asked),
+                Err(Fetch::Retryable(error, asked)) => {
+                    retries += 1;
+                    (error, policy.next_wait(retries, started.elapsed(), asked))
+                }
+                Err(Fetch::Unreached(error)) => {
+                    unreached += 1;
+                    (error, policy.next_wait_unreached(unreached, started.elapsed()))
+                }
                 Err(Fetch::Final(error)) => {
                     tracing::warn!(url = %self.token_url, "no token: {error}");
                     return Err(error);
                 }
             };
-            retries += 1;
-            match policy.next_wait(retries, started.elapsed(), asked) {
+            match wait {
                 Some(wait) => {
                     let wait_ms = retry::millis(wait);
                     tracing::info!(url = %self.token_url, wait_ms, "retrying the token request: {error}");
                     tokio::time::sleep(wait).await
                 }
                 None => {
-                    tracing::warn!(url = %self.token_url, attempts = retries, "no token, giving up: {error}");
+                    let attempts = retries + unreached;
+                    tracing::warn!(url = %self.token_url, attempts, "no token, giving up: {error}");
                     return Err(error);
                 }
             }
@@ -176,9 +185,8 @@ impl TokenSource {
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Fetch> {
         let url = self.token_url.to_string();
-        let transport = |url: &String, source: reqwest::Error| {
-            Fetch::Retryable(AuthError::Transport { url: url.clone(), source }, None)
-        };
+        let transport =
+            |url: &String, source: reqwest::Error| Fetch::Unreached(AuthError::Transport { url: url.clone(), source });
         let response = http
             .post(self.token_url.clone())
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))

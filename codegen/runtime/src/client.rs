@@ -116,10 +116,11 @@ impl Client {
         let operation = request.operation();
         let url = request.url(&self.inner.base_url)?;
         let started = Instant::now();
-        let mut retries = 0;
+        // Retries after an answer, and after a failure to reach the server: limited apart (see `retry`).
+        let (mut retries, mut unreached) = (0, 0);
         let mut refreshed = false;
         loop {
-            span.record("attempts", retries + 1);
+            span.record("attempts", retries + unreached + 1);
             let token = self.token(operation).await?;
             // Headers and body are read in one attempt: a connection lost while the body arrives is a
             // transport failure like one lost before the headers.
@@ -174,8 +175,16 @@ impl Client {
                         tracing::warn!(reason, "giving up: sending this request again could repeat its effect");
                         return Err(Error::transport(operation, err));
                     }
-                    retries += 1;
-                    match self.inner.retry.next_wait(retries, started.elapsed(), None) {
+                    // A timeout is a server that took the request and did not answer in time: an attempt
+                    // like an answer. A connection refused or lost is a server out of reach.
+                    let wait = if err.is_timeout() {
+                        retries += 1;
+                        self.inner.retry.next_wait(retries, started.elapsed(), None)
+                    } else {
+                        unreached += 1;
+                        self.inner.retry.next_wait_unreached(unreached, started.elapsed())
+                    };
+                    match wait {
                         Some(wait) => {
                             retrying(reason, wait);
                             wait
@@ -183,7 +192,7 @@ impl Client {
                         None => {
                             tracing::warn!(
                                 reason,
-                                attempts = retries,
+                                attempts = retries + unreached,
                                 "giving up: the retry policy allows no more attempts"
                             );
                             return Err(Error::transport(operation, err));

@@ -4,6 +4,10 @@
 //! `Retry-After` the server asked for. 503 says the same of the service. 502 and 504, timeouts and
 //! connections dropped mid-request may have done the work already, so they are retried only for
 //! operations that are safe to repeat. A connection that never opened is always retried.
+//!
+//! Answers and failures to reach the server are counted apart. A server that answers "not now" a few
+//! times is given up on after `max_attempts`; one that cannot be reached at all is most often restarting,
+//! so those failures are retried for as long as `outage` allows, however many attempts that takes.
 
 use std::time::{Duration, SystemTime};
 
@@ -16,11 +20,12 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     budget: Duration,
+    outage: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// Up to 5 attempts, backoff from 200 ms doubling to 10 s with full jitter, a `Retry-After` of at most
-    /// 60 s honoured, and 2 minutes in all.
+    /// Up to 5 attempts the server answers, backoff from 200 ms doubling to 10 s with full jitter, a
+    /// `Retry-After` of at most 60 s honoured, a server out of reach retried for 30 s, and 2 minutes in all.
     fn default() -> Self {
         Self {
             max_attempts: 5,
@@ -28,6 +33,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
             budget: Duration::from_secs(120),
+            outage: Duration::from_secs(30),
         }
     }
 }
@@ -38,7 +44,9 @@ impl RetryPolicy {
         Self { max_attempts: 1, ..Self::default() }
     }
 
-    /// The most attempts per call, the first included (at least 1).
+    /// The most attempts per call the server answers with a status worth retrying, the first included (at
+    /// least 1; 1 turns every retry off). Attempts that do not reach the server count against
+    /// [`outage`](Self::outage) instead.
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
@@ -62,6 +70,14 @@ impl RetryPolicy {
         self
     }
 
+    /// How long a call keeps trying a server it cannot reach (a connection refused, or lost for an
+    /// operation safe to repeat), from its first attempt, however many attempts that takes: a restart of a
+    /// few seconds loses no call. Within the [`budget`](Self::budget). A timeout counts as an attempt.
+    pub fn outage(mut self, outage: Duration) -> Self {
+        self.outage = outage;
+        self
+    }
+
     /// The most time one call may spend, waits included, before the last error is returned.
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = budget;
@@ -80,6 +96,16 @@ impl RetryPolicy {
             None => self.backoff(retry),
         };
         (elapsed + wait <= self.budget).then_some(wait)
+    }
+
+    /// The wait before retry number `retry` (1 for the first) after a failure to reach the server, or
+    /// `None` to stop: retries are off, or the wait would end past the outage allowance or the budget.
+    pub(crate) fn next_wait_unreached(&self, retry: u32, elapsed: Duration) -> Option<Duration> {
+        if self.max_attempts <= 1 {
+            return None;
+        }
+        let wait = self.backoff(retry);
+        (elapsed + wait <= self.outage.min(self.budget)).then_some(wait)
     }
 
     /// Exponential backoff with full jitter: a random wait up to `initial * 2^(retry-1)`, capped.
@@ -150,6 +176,15 @@ mod tests {
         assert!(policy.next_wait(1, Duration::from_secs(9), Some(Duration::from_secs(2))).is_none());
         assert!(policy.next_wait(1, Duration::ZERO, Some(Duration::from_secs(61))).is_none());
         assert!(RetryPolicy::none().next_wait(1, Duration::ZERO, None).is_none());
+    }
+
+    #[test]
+    fn a_server_out_of_reach_is_retried_for_the_outage_however_many_attempts() {
+        let policy = RetryPolicy::default().max_attempts(3).outage(Duration::from_secs(20));
+        assert!(policy.next_wait_unreached(50, Duration::from_secs(5),).is_some_and(|w| w <= Duration::from_secs(10)));
+        assert!(policy.next_wait_unreached(2, Duration::from_secs(20)).is_none());
+        assert!(policy.clone().budget(Duration::from_secs(4)).next_wait_unreached(1, Duration::from_secs(4)).is_none());
+        assert!(RetryPolicy::none().next_wait_unreached(1, Duration::ZERO).is_none());
     }
 
     #[test]
