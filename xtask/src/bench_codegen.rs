@@ -200,8 +200,15 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
     let ours = crates.join("ours");
     let mut settings = settings()?;
     settings.krate.name = "audit-ours".to_owned();
+    crate::with_runtime_crate(&mut settings, root);
     let generated = genesys_audit_codegen::generate(spec, &settings, Layout::Standalone).map_err(crate::report)?;
     generated.write(&ours).map_err(|err| format!("error: {}: {err}", ours.display()))?;
+    // The same crate with the runtime copied in, as every generated crate was before the runtime crate.
+    let vendored = crates.join("vendored");
+    settings.krate.name = "audit-vendored".to_owned();
+    settings.krate.runtime = genesys_audit_codegen::Runtime::Vendored;
+    let generated = genesys_audit_codegen::generate(spec, &settings, Layout::Standalone).map_err(crate::report)?;
+    generated.write(&vendored).map_err(|err| format!("error: {}: {err}", vendored.display()))?;
 
     // The runtime's own share: a crate of one operation that returns text, and no models.
     let runtime_only = crates.join("runtime-only");
@@ -212,8 +219,9 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
             .map_err(crate::report)?;
     generated.write(&runtime_only).map_err(|err| format!("error: {}: {err}", runtime_only.display()))?;
     let mut members = vec![
-        ("ours", "audit-ours".to_owned(), ours),
-        ("ours: the runtime alone", "runtime-only".to_owned(), runtime_only),
+        ("ours (the runtime crate built already)", "audit-ours".to_owned(), ours),
+        ("ours, the runtime copied in", "audit-vendored".to_owned(), vendored),
+        ("ours: a copied runtime alone", "runtime-only".to_owned(), runtime_only),
     ];
     for style in ["positional", "builder"] {
         let name = format!("audit-progenitor-{style}");

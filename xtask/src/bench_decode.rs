@@ -52,13 +52,7 @@ fn generate_closed(root: &Path, out: &Path) -> Result<(), String> {
     let mut settings = Settings::load(&root.join(SETTINGS)).map_err(crate::report)?;
     settings.krate.name = "genesys-cloud-audit-closed".to_owned();
     settings.models.keep_unknown_members = false;
-    // The runtime crate by its absolute path: the settings' path is relative to `generated-client/`.
-    let runtime = root.join("codegen/runtime").display().to_string();
-    settings.krate.runtime =
-        genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(toml::Table::from_iter([(
-            "path".to_owned(),
-            toml::Value::String(runtime),
-        )])));
+    crate::with_runtime_crate(&mut settings, root);
     let spec = root.join("spec").join(&settings.spec);
     let generated = genesys_audit_codegen::generate(&spec, &settings, Layout::Standalone).map_err(crate::report)?;
     if out.exists() {

@@ -192,6 +192,14 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// `settings` with the workspace's runtime crate as the dependency, by its absolute path: for a crate
+/// written outside `generated-client/`, from which the settings' relative path would lead nowhere.
+fn with_runtime_crate(settings: &mut Settings, root: &Path) {
+    let path = toml::Value::String(root.join("codegen/runtime").display().to_string());
+    let spec = toml::Table::from_iter([("path".to_owned(), path)]);
+    settings.krate.runtime = genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(spec));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
