@@ -230,6 +230,14 @@ pub enum Runtime {
     Dependency(toml::Value),
 }
 
+impl Runtime {
+    /// A path dependency on the runtime crate in the folder `dir`, written as given.
+    pub fn path(dir: &Path) -> Self {
+        let path = toml::Value::String(dir.display().to_string());
+        Self::Dependency(toml::Value::Table(toml::Table::from_iter([("path".to_owned(), path)])))
+    }
+}
+
 impl From<toml::Value> for Runtime {
     fn from(value: toml::Value) -> Self {
         match value {

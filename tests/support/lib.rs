@@ -153,9 +153,7 @@ pub fn write_standalone(generated: &Generated, dir: &Path) {
 /// `settings` with the workspace's runtime crate as the generated crate's dependency, by its absolute
 /// path: crates generated for a test and built together build the runtime once, not once each.
 pub fn with_runtime_crate(mut settings: Settings) -> Settings {
-    let path = workspace_root().join("codegen/runtime").to_string_lossy().into_owned();
-    let spec = toml::Table::from_iter([("path".to_owned(), toml::Value::String(path))]);
-    settings.krate.runtime = genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(spec));
+    settings.krate.runtime = genesys_audit_codegen::Runtime::path(&workspace_root().join("codegen/runtime"));
     settings
 }
 

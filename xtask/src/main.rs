@@ -195,9 +195,7 @@ fn workspace_root() -> PathBuf {
 /// `settings` with the workspace's runtime crate as the dependency, by its absolute path: for a crate
 /// written outside `generated-client/`, from which the settings' relative path would lead nowhere.
 fn with_runtime_crate(settings: &mut Settings, root: &Path) {
-    let path = toml::Value::String(root.join("codegen/runtime").display().to_string());
-    let spec = toml::Table::from_iter([("path".to_owned(), path)]);
-    settings.krate.runtime = genesys_audit_codegen::Runtime::Dependency(toml::Value::Table(spec));
+    settings.krate.runtime = genesys_audit_codegen::Runtime::path(&root.join("codegen/runtime"));
 }
 
 #[cfg(test)]

@@ -316,11 +316,11 @@ fn dependency_lines(runtime: &Runtime) -> Vec<String> {
         DEPENDENCIES.iter().map(|(name, spec)| ((*name).to_owned(), (*spec).to_owned())).collect();
     match runtime {
         Runtime::Dependency(spec) => {
-            entries.insert(RUNTIME_CRATE.to_owned(), inline(spec));
+            entries.insert(RUNTIME_CRATE.to_owned(), spec.to_string());
         }
         Runtime::Vendored => {
             for (name, spec) in runtime_dependencies() {
-                entries.entry(name).or_insert_with(|| inline(&spec));
+                entries.entry(name).or_insert_with(|| spec.to_string());
             }
         }
     }
@@ -337,11 +337,6 @@ fn runtime_dependencies() -> toml::Table {
         Some(toml::Value::Table(dependencies)) => dependencies.clone(),
         _ => toml::Table::new(),
     }
-}
-
-/// A dependency's spec as Cargo.toml writes it on one line.
-fn inline(spec: &toml::Value) -> String {
-    spec.to_string()
 }
 
 #[cfg(test)]
