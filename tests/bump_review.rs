@@ -120,7 +120,8 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     }
     for (wire, variant) in ADDED_VALUES {
         assert!(
-            added.iter().any(|line| line.contains(&format!("Self::{variant} => \"{wire}\""))),
+            added.iter().any(|line| line.contains(&format!("#[model(rename = \"{wire}\")]")))
+                && added.iter().any(|line| line.trim() == format!("{variant},")),
             "{wire} not added: {added:#?}"
         );
     }

@@ -5,7 +5,7 @@
 //! The walk follows `mod` declarations from `lib.rs`. An item counts when it is `pub`, not
 //! `#[doc(hidden)]`, and either its module is reachable through `pub mod`s or a reachable module
 //! re-exports it with `pub use`. Methods and fields count on the types that count, trait impls as
-//! `impl Trait for Type` (derived ones too). A `pub use` is matched to the items of its name in the module
+//! `impl Trait for Type` (derived ones too; the runtime's derives are read through, as what they write). A `pub use` is matched to the items of its name in the module
 //! it names or below; one of another crate's items (the runtime's) is listed as that `use`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +66,12 @@ fn collect(
             module.items.push((kind, name));
         }
     };
+    if let Some(written_out) = through_runtime_derives(&item) {
+        for item in written_out {
+            collect(item, path, dir, reachable, module, modules);
+        }
+        return;
+    }
     match item {
         Item::Mod(m) if m.content.is_none() => {
             let name = m.ident.to_string();
@@ -101,6 +107,28 @@ fn collect(
         Item::Impl(i) => module.impls.push(i),
         _ => {}
     }
+}
+
+/// A struct or enum that derives the runtime's `Model` or `StringEnum`, with what the derive writes written
+/// out, as the generator does for a crate that copies the runtime in: the methods and impls it adds are
+/// public API like any other. `None` for any other item.
+fn through_runtime_derives(item: &Item) -> Option<Vec<Item>> {
+    let attrs = match item {
+        Item::Struct(s) => &s.attrs,
+        Item::Enum(e) => &e.attrs,
+        _ => return None,
+    };
+    let derives_runtime = attrs.iter().filter(|attr| attr.path().is_ident("derive")).any(|attr| {
+        let list = attr.to_token_stream().to_string().replace(' ', "");
+        list.contains("crate::runtime::Model") || list.contains("crate::runtime::StringEnum")
+    });
+    if !derives_runtime {
+        return None;
+    }
+    let written_out = genesys_cloud_runtime_expand::in_place(item.to_token_stream())
+        .unwrap_or_else(|err| panic!("the runtime's derive refuses an item: {err}"));
+    let file: syn::File = syn::parse2(written_out).unwrap_or_else(|err| panic!("the derive's output: {err}"));
+    Some(file.items)
 }
 
 /// The traits a type derives, as `derive` members: they are impls users rely on like any other.

@@ -26,12 +26,16 @@ pub use auth::AuthError;
 pub use client::{Api, BuildError, Client, ClientBuilder, RegionUrls};
 pub use error::{ApiError, DecodeError, Error};
 pub use multipart::Multipart;
-pub use object::{MemberName, member, optional, required, unknown_member};
+pub use object::{MemberName, ignored_member, member, optional, required, unknown_member};
 pub use request::{Request, TemplatePart};
 pub use response::{CORRELATION_ID_HEADER, OwnedSeed, RawResponse, Response, body_of, decode_json_body};
 pub use retry::RetryPolicy;
 pub use tagged::{from_json, serialize_tagged, tag_of};
 pub use value::{ParamValue, StringEnum, UnrecognizedValue, deserialize_str, string_enum};
+
+// The derives that write the impls of generated models. A crate that copies the runtime in has them
+// written out instead; the generator leaves this line out of the copy by its text.
+pub use genesys_cloud_runtime_macros::{Model, StringEnum};
 
 // Parts only some APIs need. A crate that vendors the runtime keeps each only if its operations use it;
 // the generator finds these lines by their text, so keep each part's lines together.

@@ -52,6 +52,12 @@ pub fn unknown_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
+/// Skips the value of a member the schema does not declare, for a struct that does not keep them.
+#[inline]
+pub fn ignored_member<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
 /// The value of a required member, or the "missing field" error.
 #[inline]
 pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {

@@ -330,13 +330,19 @@ fn dependency_lines(runtime: &Runtime) -> Vec<String> {
 /// The runtime crate's package name.
 const RUNTIME_CRATE: &str = "genesys-cloud-runtime";
 
-/// The runtime crate's `[dependencies]`, by name.
+/// The runtime's derive macros: a crate that copies the runtime in gets what they write written out, and
+/// does not depend on them.
+const RUNTIME_MACROS: &str = "genesys-cloud-runtime-macros";
+
+/// The runtime crate's `[dependencies]` that a copy of it needs, by name: all but its derive macros.
 fn runtime_dependencies() -> toml::Table {
     let manifest: toml::Table = toml::from_str(RUNTIME_MANIFEST).unwrap_or_default();
-    match manifest.get("dependencies") {
+    let mut dependencies = match manifest.get("dependencies") {
         Some(toml::Value::Table(dependencies)) => dependencies.clone(),
         _ => toml::Table::new(),
-    }
+    };
+    dependencies.remove(RUNTIME_MACROS);
+    dependencies
 }
 
 #[cfg(test)]
@@ -350,6 +356,7 @@ mod tests {
         for name in ["reqwest", "serde", "tokio", "tracing"] {
             assert!(dependencies.contains_key(name), "no {name} in the runtime's manifest: {dependencies:?}");
         }
+        assert!(!dependencies.contains_key(super::RUNTIME_MACROS), "a copy of the runtime needs no derive macros");
         // What generated code names, the runtime's manifest asks for alike: one version of each.
         for (name, spec) in DEPENDENCIES {
             if let Some(theirs) = dependencies.get(*name) {

@@ -1,4 +1,5 @@
-//! A string enum that decodes values it does not know into a catch-all variant and sends them back unchanged.
+//! A string enum that decodes values it does not know into a catch-all variant and sends them back unchanged:
+//! its variants with their wire names; the runtime's `StringEnum` derive writes the impls.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -29,75 +30,16 @@ pub fn emit(def: &TypeDef, enumeration: &Enum) -> TokenStream {
         #docs
         #separator
         #[doc = #catch_all]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, crate::runtime::StringEnum)]
         #[non_exhaustive]
         pub enum #name {
             #(
                 #variant_docs
+                #[model(rename = #wires)]
                 #variants,
             )*
             /// A value this version does not know, kept as it was received.
             #unrecognized(crate::runtime::UnrecognizedValue),
-        }
-
-        impl #name {
-            /// The value as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wires, )*
-                    Self::#unrecognized(value) => value.as_str(),
-                }
-            }
-
-        }
-
-        impl crate::runtime::StringEnum for #name {
-            fn known(value: &str) -> ::std::option::Option<Self> {
-                match value {
-                    #( #wires => ::std::option::Option::Some(Self::#variants), )*
-                    _ => ::std::option::Option::None,
-                }
-            }
-
-            fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-                Self::#unrecognized(value)
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                crate::runtime::string_enum(value)
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                crate::runtime::string_enum(value)
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
-            }
         }
     }
 }

@@ -5,7 +5,6 @@ mod enums;
 mod operations;
 mod paging;
 mod regions;
-mod struct_decode;
 mod structs;
 mod tokens;
 mod unions;
@@ -37,6 +36,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("value.rs", include_str!("../../runtime/src/value.rs")),
     ("wait.rs", include_str!("../../runtime/src/wait.rs")),
 ];
+
+/// The lines of the runtime's `lib.rs` that re-export its derive macros, left out of a copy: a crate that
+/// copies the runtime in gets what the derives write written out (see [`with_derives`]).
+const DERIVES: &str = "\n// The derives that write the impls of generated models. A crate that copies the runtime in has them\n// written out instead; the generator leaves this line out of the copy by its text.\npub use genesys_cloud_runtime_macros::{Model, StringEnum};\n";
 
 /// Runtime parts only some APIs need: a vendored copy has them only if the crate's operations use them,
 /// so that a crate whose operations do not is the same as without them.
@@ -84,6 +87,7 @@ fn runtime_files(model: &Model) -> Vec<(&'static str, String)> {
     let mut files: Vec<(&'static str, String)> =
         RUNTIME.iter().map(|(name, source)| (*name, without_tests(source).to_owned())).collect();
     if let Some((_, module)) = files.iter_mut().find(|(name, _)| *name == "mod.rs") {
+        *module = module.replacen(DERIVES, "", 1);
         for part in unused {
             *module = module.replacen(part.declarations, "", 1);
         }
@@ -122,7 +126,7 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
     if !model.regions.is_empty() {
         jobs.push(Job::Regions(model));
     }
-    jobs.extend(model.types.iter().map(Job::Type));
+    jobs.extend(model.types.iter().map(|def| Job::Type(def, &settings.krate.runtime)));
     jobs.extend(model.operations.iter().map(Job::Operation));
     files.extend(in_parallel(jobs, &header));
     if settings.krate.runtime == Runtime::Vendored {
@@ -145,7 +149,7 @@ enum Job<'a> {
     ModelsMod(&'a Model),
     OperationsMod(&'a Model),
     Regions(&'a Model),
-    Type(&'a TypeDef),
+    Type(&'a TypeDef, &'a Runtime),
     Operation(&'a crate::model::Operation),
 }
 
@@ -157,7 +161,7 @@ impl Job<'_> {
             Job::ModelsMod(model) => ("src/models/mod.rs".to_owned(), crate_files::models_mod(&model.types)),
             Job::OperationsMod(model) => ("src/operations/mod.rs".to_owned(), crate_files::operations_mod(model)),
             Job::Regions(model) => ("src/regions.rs".to_owned(), regions::emit(&model.regions)),
-            Job::Type(def) => (format!("src/models/{}.rs", def.module), type_def(def)),
+            Job::Type(def, runtime) => (format!("src/models/{}.rs", def.module), type_def(def, runtime)),
             Job::Operation(op) => (format!("src/operations/{}.rs", op.module), operations::emit(op)),
         };
         (path, format!("{header}{}", format(tokens)))
@@ -186,10 +190,10 @@ fn in_parallel(jobs: Vec<Job<'_>>, header: &str) -> Vec<(String, String)> {
     })
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, runtime: &Runtime) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(strukt) => structs::emit(def, strukt),
-        TypeKind::Enum(enumeration) => enums::emit(def, enumeration),
+        TypeKind::Struct(strukt) => with_derives(structs::emit(def, strukt), runtime),
+        TypeKind::Enum(enumeration) => with_derives(enums::emit(def, enumeration), runtime),
         TypeKind::Union(union) => unions::emit(def, union),
         TypeKind::Alias(target) => {
             let name = tokens::ident(&def.name);
@@ -200,6 +204,17 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 pub type #name = #target;
             }
         }
+    }
+}
+
+/// A struct or enum that derives the runtime's `Model` or `StringEnum`, as it is, or for a crate that
+/// copies the runtime in (which has no derive macros), with what the derive would write written out.
+fn with_derives(tokens: TokenStream, runtime: &Runtime) -> TokenStream {
+    match runtime {
+        Runtime::Vendored => {
+            genesys_cloud_runtime_expand::in_place(tokens).expect("emitted items are structs and enums")
+        }
+        Runtime::Dependency(_) => tokens,
     }
 }
 
@@ -265,7 +280,7 @@ fn indent(line: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{OPTIONAL_RUNTIME, RUNTIME, without_tests};
+    use super::{DERIVES, OPTIONAL_RUNTIME, RUNTIME, without_tests};
 
     /// A vendored copy leaves out what a crate does not use by the text of its declarations: the text must
     /// be in the runtime's `lib.rs`, or the part would be declared without its files.
@@ -275,6 +290,7 @@ mod tests {
         for part in OPTIONAL_RUNTIME {
             assert!(lib.contains(part.declarations), "the runtime's lib.rs lacks {:?}", part.declarations);
         }
+        assert!(lib.contains(DERIVES), "the runtime's lib.rs lacks {DERIVES:?}");
     }
 
     /// The unit tests of the runtime end its files, so that a vendored copy leaves them all out.

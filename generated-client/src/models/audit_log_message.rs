@@ -4,517 +4,68 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditLogMessage {
     /// Id of the audit message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Home Organization Id associated with this audit message.
-    #[serde(
-        rename = "userHomeOrgId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "userHomeOrgId")]
     pub user_home_org_id: ::std::option::Option<::std::string::String>,
     /// User associated with this audit message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Client associated with this audit message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client: ::std::option::Option<crate::models::AddressableEntityRef>,
     /// List of IP addresses of systems that originated or handled the request.
-    #[serde(rename = "remoteIp", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "remoteIp")]
     pub remote_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the service that logged this audit message.
-    #[serde(
-        rename = "serviceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "serviceName")]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Level of this audit message, USER or SYSTEM.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::models::AuditLogMessageLevel>,
     /// Date and time of when the audit message was logged. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
-    #[serde(
-        rename = "eventDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "eventDate")]
     pub event_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Message describing the event being audited.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::models::MessageInfo>,
     /// Action that took place.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// Entity that was impacted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entity: ::std::option::Option<crate::models::DomainEntityRef>,
     /// Type of the entity that was impacted.
-    #[serde(
-        rename = "entityType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityType")]
     pub entity_type: ::std::option::Option<::std::string::String>,
     /// Status of the event being audited
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AuditLogMessageStatus>,
     /// Name of the application used to perform the audit's action
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<::std::string::String>,
     /// Id and action of the audit initiating the transaction
-    #[serde(
-        rename = "initiatingAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "initiatingAction")]
     pub initiating_action: ::std::option::Option<crate::models::InitiatingAction>,
     /// Whether the current audit is the initiator of the transaction
-    #[serde(
-        rename = "transactionInitiator",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "transactionInitiator")]
     pub transaction_initiator: ::std::option::Option<bool>,
     /// List of properties that were changed and changes made to those properties.
-    #[serde(
-        rename = "propertyChanges",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "propertyChanges")]
     pub property_changes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PropertyChange>,
     >,
     /// Additional context for this message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// List of entities that were changed and changes made to those entities.
-    #[serde(
-        rename = "entityChanges",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityChanges")]
     pub entity_changes: ::std::option::Option<
         ::std::vec::Vec<crate::models::EntityChange>,
     >,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditLogMessage {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            user_home_org_id: ::std::option::Option::None,
-            user: ::std::option::Option::None,
-            client: ::std::option::Option::None,
-            remote_ip: ::std::option::Option::None,
-            service_name: ::std::option::Option::None,
-            level: ::std::option::Option::None,
-            event_date: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            action: ::std::option::Option::None,
-            entity: ::std::option::Option::None,
-            entity_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            application: ::std::option::Option::None,
-            initiating_action: ::std::option::Option::None,
-            transaction_initiator: ::std::option::Option::None,
-            property_changes: ::std::option::Option::None,
-            context: ::std::option::Option::None,
-            entity_changes: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `id`.
-    ///
-    /// Id of the audit message.
-    pub fn with_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `userHomeOrgId`.
-    ///
-    /// Home Organization Id associated with this audit message.
-    pub fn with_user_home_org_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_home_org_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `user`.
-    ///
-    /// User associated with this audit message.
-    pub fn with_user(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::DomainEntityRef>,
-    ) -> Self {
-        self.user = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `client`.
-    ///
-    /// Client associated with this audit message.
-    pub fn with_client(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::AddressableEntityRef>,
-    ) -> Self {
-        self.client = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `remoteIp`.
-    ///
-    /// List of IP addresses of systems that originated or handled the request.
-    pub fn with_remote_ip(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
-    ) -> Self {
-        self.remote_ip = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `serviceName`.
-    ///
-    /// Name of the service that logged this audit message.
-    pub fn with_service_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `level`.
-    ///
-    /// Level of this audit message, USER or SYSTEM.
-    pub fn with_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::AuditLogMessageLevel>,
-    ) -> Self {
-        self.level = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `eventDate`.
-    ///
-    /// Date and time of when the audit message was logged. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
-    pub fn with_event_date(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.event_date = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `message`.
-    ///
-    /// Message describing the event being audited.
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::MessageInfo>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `action`.
-    ///
-    /// Action that took place.
-    pub fn with_action(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.action = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entity`.
-    ///
-    /// Entity that was impacted.
-    pub fn with_entity(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::DomainEntityRef>,
-    ) -> Self {
-        self.entity = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityType`.
-    ///
-    /// Type of the entity that was impacted.
-    pub fn with_entity_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_type = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `status`.
-    ///
-    /// Status of the event being audited
-    pub fn with_status(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::AuditLogMessageStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `application`.
-    ///
-    /// Name of the application used to perform the audit's action
-    pub fn with_application(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `initiatingAction`.
-    ///
-    /// Id and action of the audit initiating the transaction
-    pub fn with_initiating_action(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::InitiatingAction>,
-    ) -> Self {
-        self.initiating_action = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `transactionInitiator`.
-    ///
-    /// Whether the current audit is the initiator of the transaction
-    pub fn with_transaction_initiator(mut self, value: bool) -> Self {
-        self.transaction_initiator = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `propertyChanges`.
-    ///
-    /// List of properties that were changed and changes made to those properties.
-    pub fn with_property_changes(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::PropertyChange>,
-        >,
-    ) -> Self {
-        self.property_changes = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `context`.
-    ///
-    /// Additional context for this message.
-    pub fn with_context(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        self.context = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityChanges`.
-    ///
-    /// List of entities that were changed and changes made to those entities.
-    pub fn with_entity_changes(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::EntityChange>,
-        >,
-    ) -> Self {
-        self.entity_changes = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::AuditLogMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditLogMessage;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditLogMessage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut user_home_org_id = ::std::option::Option::None;
-                let mut user = ::std::option::Option::None;
-                let mut client = ::std::option::Option::None;
-                let mut remote_ip = ::std::option::Option::None;
-                let mut service_name = ::std::option::Option::None;
-                let mut level = ::std::option::Option::None;
-                let mut event_date = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut action = ::std::option::Option::None;
-                let mut entity = ::std::option::Option::None;
-                let mut entity_type = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut application = ::std::option::Option::None;
-                let mut initiating_action = ::std::option::Option::None;
-                let mut transaction_initiator = ::std::option::Option::None;
-                let mut property_changes = ::std::option::Option::None;
-                let mut context = ::std::option::Option::None;
-                let mut entity_changes = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
-                        "userHomeOrgId" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut user_home_org_id,
-                                "userHomeOrgId",
-                            )?
-                        }
-                        "user" => crate::runtime::member(&mut map, &mut user, "user")?,
-                        "client" => {
-                            crate::runtime::member(&mut map, &mut client, "client")?
-                        }
-                        "remoteIp" => {
-                            crate::runtime::member(&mut map, &mut remote_ip, "remoteIp")?
-                        }
-                        "serviceName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut service_name,
-                                "serviceName",
-                            )?
-                        }
-                        "level" => crate::runtime::member(&mut map, &mut level, "level")?,
-                        "eventDate" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut event_date,
-                                "eventDate",
-                            )?
-                        }
-                        "message" => {
-                            crate::runtime::member(&mut map, &mut message, "message")?
-                        }
-                        "action" => {
-                            crate::runtime::member(&mut map, &mut action, "action")?
-                        }
-                        "entity" => {
-                            crate::runtime::member(&mut map, &mut entity, "entity")?
-                        }
-                        "entityType" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_type,
-                                "entityType",
-                            )?
-                        }
-                        "status" => {
-                            crate::runtime::member(&mut map, &mut status, "status")?
-                        }
-                        "application" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut application,
-                                "application",
-                            )?
-                        }
-                        "initiatingAction" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut initiating_action,
-                                "initiatingAction",
-                            )?
-                        }
-                        "transactionInitiator" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut transaction_initiator,
-                                "transactionInitiator",
-                            )?
-                        }
-                        "propertyChanges" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut property_changes,
-                                "propertyChanges",
-                            )?
-                        }
-                        "context" => {
-                            crate::runtime::member(&mut map, &mut context, "context")?
-                        }
-                        "entityChanges" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_changes,
-                                "entityChanges",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditLogMessage {
-                    id: crate::runtime::optional(id),
-                    user_home_org_id: crate::runtime::optional(user_home_org_id),
-                    user: crate::runtime::optional(user),
-                    client: crate::runtime::optional(client),
-                    remote_ip: crate::runtime::optional(remote_ip),
-                    service_name: crate::runtime::optional(service_name),
-                    level: crate::runtime::optional(level),
-                    event_date: crate::runtime::optional(event_date),
-                    message: crate::runtime::optional(message),
-                    action: crate::runtime::optional(action),
-                    entity: crate::runtime::optional(entity),
-                    entity_type: crate::runtime::optional(entity_type),
-                    status: crate::runtime::optional(status),
-                    application: crate::runtime::optional(application),
-                    initiating_action: crate::runtime::optional(initiating_action),
-                    transaction_initiator: crate::runtime::optional(
-                        transaction_initiator,
-                    ),
-                    property_changes: crate::runtime::optional(property_changes),
-                    context: crate::runtime::optional(context),
-                    entity_changes: crate::runtime::optional(entity_changes),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

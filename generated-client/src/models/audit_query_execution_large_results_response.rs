@@ -4,147 +4,25 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditQueryExecutionLargeResultsResponse {
     /// Id of the audit query execution request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Number of results in a page.
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "pageSize")]
     pub page_size: ::std::option::Option<i32>,
     /// Optional cursor to indicate where to resume the results.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// The presigned url which can be used to download the results.
-    #[serde(
-        rename = "downloadUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "downloadUrl")]
     pub download_url: ::std::option::Option<::std::string::String>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditQueryExecutionLargeResultsResponse {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            download_url: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `id`.
-    ///
-    /// Id of the audit query execution request.
-    pub fn with_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `pageSize`.
-    ///
-    /// Number of results in a page.
-    pub fn with_page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `cursor`.
-    ///
-    /// Optional cursor to indicate where to resume the results.
-    pub fn with_cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `downloadUrl`.
-    ///
-    /// The presigned url which can be used to download the results.
-    pub fn with_download_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.download_url = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for crate::models::AuditQueryExecutionLargeResultsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditQueryExecutionLargeResultsResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditQueryExecutionLargeResultsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut page_size = ::std::option::Option::None;
-                let mut cursor = ::std::option::Option::None;
-                let mut download_url = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
-                        "pageSize" => {
-                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
-                        }
-                        "cursor" => {
-                            crate::runtime::member(&mut map, &mut cursor, "cursor")?
-                        }
-                        "downloadUrl" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut download_url,
-                                "downloadUrl",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditQueryExecutionLargeResultsResponse {
-                    id: crate::runtime::optional(id),
-                    page_size: crate::runtime::optional(page_size),
-                    cursor: crate::runtime::optional(cursor),
-                    download_url: crate::runtime::optional(download_url),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -4,144 +4,24 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditQueryExecutionResultsResponse {
     /// Id of the audit query execution request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Number of results in a page.
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "pageSize")]
     pub page_size: ::std::option::Option<i32>,
     /// Optional cursor to indicate where to resume the results.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// List of audit messages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditQueryExecutionResultsResponse {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            entities: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `id`.
-    ///
-    /// Id of the audit query execution request.
-    pub fn with_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `pageSize`.
-    ///
-    /// Number of results in a page.
-    pub fn with_page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `cursor`.
-    ///
-    /// Optional cursor to indicate where to resume the results.
-    pub fn with_cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entities`.
-    ///
-    /// List of audit messages.
-    pub fn with_entities(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditLogMessage>,
-        >,
-    ) -> Self {
-        self.entities = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for crate::models::AuditQueryExecutionResultsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditQueryExecutionResultsResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditQueryExecutionResultsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut page_size = ::std::option::Option::None;
-                let mut cursor = ::std::option::Option::None;
-                let mut entities = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
-                        "pageSize" => {
-                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
-                        }
-                        "cursor" => {
-                            crate::runtime::member(&mut map, &mut cursor, "cursor")?
-                        }
-                        "entities" => {
-                            crate::runtime::member(&mut map, &mut entities, "entities")?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditQueryExecutionResultsResponse {
-                    id: crate::runtime::optional(id),
-                    page_size: crate::runtime::optional(page_size),
-                    cursor: crate::runtime::optional(cursor),
-                    entities: crate::runtime::optional(entities),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -4,225 +4,33 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditQueryExecutionStatusResponse {
     /// Id of the audit query execution request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Status of the audit query execution request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         crate::models::AuditQueryExecutionStatusResponseState,
     >,
     /// Start date and time of the audit query execution. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
-    #[serde(
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "startDate")]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Interval for the audit query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
     /// Service name for the audit query.
-    #[serde(
-        rename = "serviceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "serviceName")]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Filters for the audit query.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the audit query.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditQueryExecutionStatusResponse {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            start_date: ::std::option::Option::None,
-            interval: ::std::option::Option::None,
-            service_name: ::std::option::Option::None,
-            filters: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `id`.
-    ///
-    /// Id of the audit query execution request.
-    pub fn with_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `state`.
-    ///
-    /// Status of the audit query execution request.
-    pub fn with_state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::AuditQueryExecutionStatusResponseState,
-        >,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `startDate`.
-    ///
-    /// Start date and time of the audit query execution. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
-    pub fn with_start_date(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `interval`.
-    ///
-    /// Interval for the audit query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
-    pub fn with_interval(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.interval = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `serviceName`.
-    ///
-    /// Service name for the audit query.
-    pub fn with_service_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `filters`.
-    ///
-    /// Filters for the audit query.
-    pub fn with_filters(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQueryFilter>,
-        >,
-    ) -> Self {
-        self.filters = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `sort`.
-    ///
-    /// Sort parameter for the audit query.
-    pub fn with_sort(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQuerySort>,
-        >,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for crate::models::AuditQueryExecutionStatusResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditQueryExecutionStatusResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditQueryExecutionStatusResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
-                let mut start_date = ::std::option::Option::None;
-                let mut interval = ::std::option::Option::None;
-                let mut service_name = ::std::option::Option::None;
-                let mut filters = ::std::option::Option::None;
-                let mut sort = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "id" => crate::runtime::member(&mut map, &mut id, "id")?,
-                        "state" => crate::runtime::member(&mut map, &mut state, "state")?,
-                        "startDate" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut start_date,
-                                "startDate",
-                            )?
-                        }
-                        "interval" => {
-                            crate::runtime::member(&mut map, &mut interval, "interval")?
-                        }
-                        "serviceName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut service_name,
-                                "serviceName",
-                            )?
-                        }
-                        "filters" => {
-                            crate::runtime::member(&mut map, &mut filters, "filters")?
-                        }
-                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditQueryExecutionStatusResponse {
-                    id: crate::runtime::optional(id),
-                    state: crate::runtime::optional(state),
-                    start_date: crate::runtime::optional(start_date),
-                    interval: crate::runtime::optional(interval),
-                    service_name: crate::runtime::optional(service_name),
-                    filters: crate::runtime::optional(filters),
-                    sort: crate::runtime::optional(sort),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -7,94 +7,26 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum AuditQueryExecutionStatusResponseState {
     /// `Cancelled`
+    #[model(rename = "Cancelled")]
     Cancelled,
     /// `Failed`
+    #[model(rename = "Failed")]
     Failed,
     /// `Queued`
+    #[model(rename = "Queued")]
     Queued,
     /// `Running`
+    #[model(rename = "Running")]
     Running,
     /// `Succeeded`
+    #[model(rename = "Succeeded")]
     Succeeded,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl AuditQueryExecutionStatusResponseState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::Queued => "Queued",
-            Self::Running => "Running",
-            Self::Succeeded => "Succeeded",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for AuditQueryExecutionStatusResponseState {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Cancelled" => ::std::option::Option::Some(Self::Cancelled),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            "Queued" => ::std::option::Option::Some(Self::Queued),
-            "Running" => ::std::option::Option::Some(Self::Running),
-            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for AuditQueryExecutionStatusResponseState {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for AuditQueryExecutionStatusResponseState {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for AuditQueryExecutionStatusResponseState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AuditQueryExecutionStatusResponseState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AuditQueryExecutionStatusResponseState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for AuditQueryExecutionStatusResponseState {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }

@@ -7,99 +7,29 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum AuditQueryFilterProperty {
     /// `Action`
+    #[model(rename = "Action")]
     Action,
     /// `ClientId`
+    #[model(rename = "ClientId")]
     ClientId,
     /// `EntityId`
+    #[model(rename = "EntityId")]
     EntityId,
     /// `EntityType`
+    #[model(rename = "EntityType")]
     EntityType,
     /// `TrusteeOrganizationId`
+    #[model(rename = "TrusteeOrganizationId")]
     TrusteeOrganizationId,
     /// `UserId`
+    #[model(rename = "UserId")]
     UserId,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl AuditQueryFilterProperty {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Action => "Action",
-            Self::ClientId => "ClientId",
-            Self::EntityId => "EntityId",
-            Self::EntityType => "EntityType",
-            Self::TrusteeOrganizationId => "TrusteeOrganizationId",
-            Self::UserId => "UserId",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for AuditQueryFilterProperty {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Action" => ::std::option::Option::Some(Self::Action),
-            "ClientId" => ::std::option::Option::Some(Self::ClientId),
-            "EntityId" => ::std::option::Option::Some(Self::EntityId),
-            "EntityType" => ::std::option::Option::Some(Self::EntityType),
-            "TrusteeOrganizationId" => {
-                ::std::option::Option::Some(Self::TrusteeOrganizationId)
-            }
-            "UserId" => ::std::option::Option::Some(Self::UserId),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for AuditQueryFilterProperty {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AuditQueryFilterProperty {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for AuditQueryFilterProperty {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AuditQueryFilterProperty {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AuditQueryFilterProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for AuditQueryFilterProperty {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }

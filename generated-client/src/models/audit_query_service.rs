@@ -4,108 +4,21 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditQueryService {
     /// Name of the Service
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// List of Entities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<
         ::std::vec::Vec<crate::models::AuditQueryEntity>,
     >,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditQueryService {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            name: ::std::option::Option::None,
-            entities: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `name`.
-    ///
-    /// Name of the Service
-    pub fn with_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entities`.
-    ///
-    /// List of Entities
-    pub fn with_entities(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQueryEntity>,
-        >,
-    ) -> Self {
-        self.entities = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::AuditQueryService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditQueryService;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditQueryService")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut entities = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name2) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name2.as_str() {
-                        "name" => crate::runtime::member(&mut map, &mut name, "name")?,
-                        "entities" => {
-                            crate::runtime::member(&mut map, &mut entities, "entities")?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name2,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditQueryService {
-                    name: crate::runtime::optional(name),
-                    entities: crate::runtime::optional(entities),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -3,86 +3,20 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditQuerySort {
     /// Name of the property to sort.
     pub name: crate::models::AuditQuerySortName,
     /// Sort Order
-    #[serde(rename = "sortOrder")]
+    #[model(rename = "sortOrder")]
     pub sort_order: crate::models::AuditQuerySortOrder,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditQuerySort {
-    /// A value with the required fields; set the optional ones with the `with_` methods.
-    pub fn new(
-        name: impl ::std::convert::Into<crate::models::AuditQuerySortName>,
-        sort_order: impl ::std::convert::Into<crate::models::AuditQuerySortOrder>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            sort_order: sort_order.into(),
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::AuditQuerySort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditQuerySort;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditQuerySort")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut sort_order = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name2) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name2.as_str() {
-                        "name" => crate::runtime::member(&mut map, &mut name, "name")?,
-                        "sortOrder" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut sort_order,
-                                "sortOrder",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name2,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditQuerySort {
-                    name: crate::runtime::required(name, "name")?,
-                    sort_order: crate::runtime::required(sort_order, "sortOrder")?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -7,81 +7,17 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum AuditQuerySortOrder {
     /// `ascending`
+    #[model(rename = "ascending")]
     Ascending,
     /// `descending`
+    #[model(rename = "descending")]
     Descending,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl AuditQuerySortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ascending",
-            Self::Descending => "descending",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for AuditQuerySortOrder {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ascending" => ::std::option::Option::Some(Self::Ascending),
-            "descending" => ::std::option::Option::Some(Self::Descending),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for AuditQuerySortOrder {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AuditQuerySortOrder {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for AuditQuerySortOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AuditQuerySortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AuditQuerySortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for AuditQuerySortOrder {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }

@@ -3,186 +3,30 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryRequest {
     /// Date and time range of data to query. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ssZ/YYYY-MM-DDThh:mm:ssZ
     pub interval: ::std::string::String,
     /// Name of the service to query audits for.
-    #[serde(
-        rename = "serviceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "serviceName")]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Additional filters for the query.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::models::AuditQueryFilter>>,
     /// Sort parameter for the query.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Page number
-    #[serde(
-        rename = "pageNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "pageNumber")]
     pub page_number: ::std::option::Option<i32>,
     /// Page size
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "pageSize")]
     pub page_size: ::std::option::Option<i32>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditRealtimeQueryRequest {
-    /// A value with the required fields; set the optional ones with the `with_` methods.
-    pub fn new(interval: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            interval: interval.into(),
-            service_name: ::std::option::Option::None,
-            filters: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `serviceName`.
-    ///
-    /// Name of the service to query audits for.
-    pub fn with_service_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `filters`.
-    ///
-    /// Additional filters for the query.
-    pub fn with_filters(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQueryFilter>,
-        >,
-    ) -> Self {
-        self.filters = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `sort`.
-    ///
-    /// Sort parameter for the query.
-    pub fn with_sort(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQuerySort>,
-        >,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `pageNumber`.
-    ///
-    /// Page number
-    pub fn with_page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `pageSize`.
-    ///
-    /// Page size
-    pub fn with_page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::AuditRealtimeQueryRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditRealtimeQueryRequest;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditRealtimeQueryRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut interval = ::std::option::Option::None;
-                let mut service_name = ::std::option::Option::None;
-                let mut filters = ::std::option::Option::None;
-                let mut sort = ::std::option::Option::None;
-                let mut page_number = ::std::option::Option::None;
-                let mut page_size = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "interval" => {
-                            crate::runtime::member(&mut map, &mut interval, "interval")?
-                        }
-                        "serviceName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut service_name,
-                                "serviceName",
-                            )?
-                        }
-                        "filters" => {
-                            crate::runtime::member(&mut map, &mut filters, "filters")?
-                        }
-                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
-                        "pageNumber" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut page_number,
-                                "pageNumber",
-                            )?
-                        }
-                        "pageSize" => {
-                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditRealtimeQueryRequest {
-                    interval: crate::runtime::required(interval, "interval")?,
-                    service_name: crate::runtime::optional(service_name),
-                    filters: crate::runtime::optional(filters),
-                    sort: crate::runtime::optional(sort),
-                    page_number: crate::runtime::optional(page_number),
-                    page_size: crate::runtime::optional(page_size),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -4,154 +4,23 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryResultsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "pageSize")]
     pub page_size: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pageNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "pageNumber")]
     pub page_number: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pageCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "pageCount")]
     pub page_count: ::std::option::Option<i32>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditRealtimeQueryResultsResponse {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            entities: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            total: ::std::option::Option::None,
-            page_count: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `entities`.
-    pub fn with_entities(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditLogMessage>,
-        >,
-    ) -> Self {
-        self.entities = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `pageSize`.
-    pub fn with_page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `pageNumber`.
-    pub fn with_page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `total`.
-    pub fn with_total(mut self, value: i32) -> Self {
-        self.total = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `pageCount`.
-    pub fn with_page_count(mut self, value: i32) -> Self {
-        self.page_count = ::std::option::Option::Some(value);
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for crate::models::AuditRealtimeQueryResultsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditRealtimeQueryResultsResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditRealtimeQueryResultsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut entities = ::std::option::Option::None;
-                let mut page_size = ::std::option::Option::None;
-                let mut page_number = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut page_count = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "entities" => {
-                            crate::runtime::member(&mut map, &mut entities, "entities")?
-                        }
-                        "pageSize" => {
-                            crate::runtime::member(&mut map, &mut page_size, "pageSize")?
-                        }
-                        "pageNumber" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut page_number,
-                                "pageNumber",
-                            )?
-                        }
-                        "total" => crate::runtime::member(&mut map, &mut total, "total")?,
-                        "pageCount" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut page_count,
-                                "pageCount",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditRealtimeQueryResultsResponse {
-                    entities: crate::runtime::optional(entities),
-                    page_size: crate::runtime::optional(page_size),
-                    page_number: crate::runtime::optional(page_number),
-                    total: crate::runtime::optional(total),
-                    page_count: crate::runtime::optional(page_count),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -3,122 +3,23 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeRelatedRequest {
     /// The id of the audit of which related audits will be retrieved.
-    #[serde(rename = "auditId")]
+    #[model(rename = "auditId")]
     pub audit_id: ::std::string::String,
     /// The id of the trustor org to which the audit belongs. Used when searching for audits performed by a trustee user within a trustor org.
-    #[serde(
-        rename = "trustorOrgId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "trustorOrgId")]
     pub trustor_org_id: ::std::option::Option<::std::string::String>,
     /// Sort parameter for the query.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<crate::models::AuditQuerySort>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditRealtimeRelatedRequest {
-    /// A value with the required fields; set the optional ones with the `with_` methods.
-    pub fn new(audit_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            audit_id: audit_id.into(),
-            trustor_org_id: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `trustorOrgId`.
-    ///
-    /// The id of the trustor org to which the audit belongs. Used when searching for audits performed by a trustee user within a trustor org.
-    pub fn with_trustor_org_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trustor_org_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `sort`.
-    ///
-    /// Sort parameter for the query.
-    pub fn with_sort(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditQuerySort>,
-        >,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::AuditRealtimeRelatedRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditRealtimeRelatedRequest;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditRealtimeRelatedRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut audit_id = ::std::option::Option::None;
-                let mut trustor_org_id = ::std::option::Option::None;
-                let mut sort = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "auditId" => {
-                            crate::runtime::member(&mut map, &mut audit_id, "auditId")?
-                        }
-                        "trustorOrgId" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut trustor_org_id,
-                                "trustorOrgId",
-                            )?
-                        }
-                        "sort" => crate::runtime::member(&mut map, &mut sort, "sort")?,
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditRealtimeRelatedRequest {
-                    audit_id: crate::runtime::required(audit_id, "auditId")?,
-                    trustor_org_id: crate::runtime::optional(trustor_org_id),
-                    sort: crate::runtime::optional(sort),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

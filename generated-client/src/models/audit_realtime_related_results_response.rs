@@ -4,86 +4,16 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct AuditRealtimeRelatedResultsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogMessage>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl AuditRealtimeRelatedResultsResponse {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            entities: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `entities`.
-    pub fn with_entities(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::AuditLogMessage>,
-        >,
-    ) -> Self {
-        self.entities = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for crate::models::AuditRealtimeRelatedResultsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AuditRealtimeRelatedResultsResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AuditRealtimeRelatedResultsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut entities = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "entities" => {
-                            crate::runtime::member(&mut map, &mut entities, "entities")?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::AuditRealtimeRelatedResultsResponse {
-                    entities: crate::runtime::optional(entities),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

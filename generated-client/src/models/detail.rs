@@ -4,153 +4,23 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct Detail {
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "errorCode")]
     pub error_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "fieldName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "fieldName")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "entityId")]
     pub entity_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "entityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityName")]
     pub entity_name: ::std::option::Option<::std::string::String>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl Detail {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            error_code: ::std::option::Option::None,
-            field_name: ::std::option::Option::None,
-            entity_id: ::std::option::Option::None,
-            entity_name: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `errorCode`.
-    pub fn with_error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `fieldName`.
-    pub fn with_field_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.field_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityId`.
-    pub fn with_entity_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityName`.
-    pub fn with_entity_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_name = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::Detail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Detail;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Detail")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut error_code = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut entity_id = ::std::option::Option::None;
-                let mut entity_name = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "errorCode" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut error_code,
-                                "errorCode",
-                            )?
-                        }
-                        "fieldName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut field_name,
-                                "fieldName",
-                            )?
-                        }
-                        "entityId" => {
-                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
-                        }
-                        "entityName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_name,
-                                "entityName",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Detail {
-                    error_code: crate::runtime::optional(error_code),
-                    field_name: crate::runtime::optional(field_name),
-                    entity_id: crate::runtime::optional(entity_id),
-                    entity_name: crate::runtime::optional(entity_name),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -4,200 +4,30 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct EntityChange {
     /// Id of the entity that was changed
-    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "entityId")]
     pub entity_id: ::std::option::Option<::std::string::String>,
     /// Name of the entity that was changed
-    #[serde(
-        rename = "entityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityName")]
     pub entity_name: ::std::option::Option<::std::string::String>,
     /// Type of the entity that was changed
-    #[serde(
-        rename = "entityType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityType")]
     pub entity_type: ::std::option::Option<::std::string::String>,
     /// Previous values for the entity.
-    #[serde(
-        rename = "oldValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "oldValues")]
     pub old_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// New values for the entity.
-    #[serde(
-        rename = "newValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "newValues")]
     pub new_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl EntityChange {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            entity_id: ::std::option::Option::None,
-            entity_name: ::std::option::Option::None,
-            entity_type: ::std::option::Option::None,
-            old_values: ::std::option::Option::None,
-            new_values: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `entityId`.
-    ///
-    /// Id of the entity that was changed
-    pub fn with_entity_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityName`.
-    ///
-    /// Name of the entity that was changed
-    pub fn with_entity_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityType`.
-    ///
-    /// Type of the entity that was changed
-    pub fn with_entity_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_type = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `oldValues`.
-    ///
-    /// Previous values for the entity.
-    pub fn with_old_values(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
-    ) -> Self {
-        self.old_values = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `newValues`.
-    ///
-    /// New values for the entity.
-    pub fn with_new_values(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
-    ) -> Self {
-        self.new_values = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::EntityChange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EntityChange;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct EntityChange")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut entity_id = ::std::option::Option::None;
-                let mut entity_name = ::std::option::Option::None;
-                let mut entity_type = ::std::option::Option::None;
-                let mut old_values = ::std::option::Option::None;
-                let mut new_values = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "entityId" => {
-                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
-                        }
-                        "entityName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_name,
-                                "entityName",
-                            )?
-                        }
-                        "entityType" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_type,
-                                "entityType",
-                            )?
-                        }
-                        "oldValues" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut old_values,
-                                "oldValues",
-                            )?
-                        }
-                        "newValues" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut new_values,
-                                "newValues",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::EntityChange {
-                    entity_id: crate::runtime::optional(entity_id),
-                    entity_name: crate::runtime::optional(entity_name),
-                    entity_type: crate::runtime::optional(entity_type),
-                    old_values: crate::runtime::optional(old_values),
-                    new_values: crate::runtime::optional(new_values),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

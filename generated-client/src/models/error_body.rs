@@ -4,49 +4,31 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct ErrorBody {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
-    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[model(rename = "entityId")]
     pub entity_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "entityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "entityName")]
     pub entity_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "messageWithParams",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "messageWithParams")]
     pub message_with_params: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "messageParams",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "messageParams")]
     pub message_params: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        rename = "contextId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "contextId")]
     pub context_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::vec::Vec<crate::models::Detail>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorBody>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<crate::models::Limit>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -54,239 +36,8 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-            code: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            entity_id: ::std::option::Option::None,
-            entity_name: ::std::option::Option::None,
-            message_with_params: ::std::option::Option::None,
-            message_params: ::std::option::Option::None,
-            context_id: ::std::option::Option::None,
-            details: ::std::option::Option::None,
-            errors: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `message`.
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn with_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `status`.
-    pub fn with_status(mut self, value: i32) -> Self {
-        self.status = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// Sets `entityId`.
-    pub fn with_entity_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `entityName`.
-    pub fn with_entity_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.entity_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `messageWithParams`.
-    pub fn with_message_with_params(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message_with_params = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `messageParams`.
-    pub fn with_message_params(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        self.message_params = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `contextId`.
-    pub fn with_context_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.context_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `details`.
-    pub fn with_details(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::Detail>,
-        >,
-    ) -> Self {
-        self.details = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `errors`.
-    pub fn with_errors(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::models::ErrorBody>,
-        >,
-    ) -> Self {
-        self.errors = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets `limit`.
-    pub fn with_limit(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Limit>,
-    ) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-
     /// `code` as an [`ErrorCode`](crate::models::ErrorCode), to match a code without comparing text; a code this version does not know is kept as [`ErrorCode::Unrecognized`](crate::models::ErrorCode::Unrecognized).
     pub fn error_code(&self) -> ::std::option::Option<crate::models::ErrorCode> {
         self.code.as_deref().map(crate::models::ErrorCode::from)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::ErrorBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ErrorBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct ErrorBody")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut message = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut entity_id = ::std::option::Option::None;
-                let mut entity_name = ::std::option::Option::None;
-                let mut message_with_params = ::std::option::Option::None;
-                let mut message_params = ::std::option::Option::None;
-                let mut context_id = ::std::option::Option::None;
-                let mut details = ::std::option::Option::None;
-                let mut errors = ::std::option::Option::None;
-                let mut limit = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "message" => {
-                            crate::runtime::member(&mut map, &mut message, "message")?
-                        }
-                        "code" => crate::runtime::member(&mut map, &mut code, "code")?,
-                        "status" => {
-                            crate::runtime::member(&mut map, &mut status, "status")?
-                        }
-                        "entityId" => {
-                            crate::runtime::member(&mut map, &mut entity_id, "entityId")?
-                        }
-                        "entityName" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut entity_name,
-                                "entityName",
-                            )?
-                        }
-                        "messageWithParams" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut message_with_params,
-                                "messageWithParams",
-                            )?
-                        }
-                        "messageParams" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut message_params,
-                                "messageParams",
-                            )?
-                        }
-                        "contextId" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut context_id,
-                                "contextId",
-                            )?
-                        }
-                        "details" => {
-                            crate::runtime::member(&mut map, &mut details, "details")?
-                        }
-                        "errors" => {
-                            crate::runtime::member(&mut map, &mut errors, "errors")?
-                        }
-                        "limit" => crate::runtime::member(&mut map, &mut limit, "limit")?,
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::ErrorBody {
-                    message: crate::runtime::optional(message),
-                    code: crate::runtime::optional(code),
-                    status: crate::runtime::optional(status),
-                    entity_id: crate::runtime::optional(entity_id),
-                    entity_name: crate::runtime::optional(entity_name),
-                    message_with_params: crate::runtime::optional(message_with_params),
-                    message_params: crate::runtime::optional(message_params),
-                    context_id: crate::runtime::optional(context_id),
-                    details: crate::runtime::optional(details),
-                    errors: crate::runtime::optional(errors),
-                    limit: crate::runtime::optional(limit),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
     }
 }

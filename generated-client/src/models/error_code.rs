@@ -7,179 +7,86 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `authentication.request.timeout`
     ///
     /// Authentication request timeout.
+    #[model(rename = "authentication.request.timeout")]
     AuthenticationRequestTimeout,
     /// `authentication.required`
     ///
     /// No authentication bearer token specified in authorization header.
+    #[model(rename = "authentication.required")]
     AuthenticationRequired,
     /// `bad.credentials`
     ///
     /// Invalid login credentials.
+    #[model(rename = "bad.credentials")]
     BadCredentials,
     /// `bad.request`
     ///
     /// The request could not be understood by the server due to malformed syntax.
+    #[model(rename = "bad.request")]
     BadRequest,
     /// `client.timeout`
     ///
     /// The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
+    #[model(rename = "client.timeout")]
     ClientTimeout,
     /// `internal.server.error`
     ///
     /// The server encountered an unexpected condition which prevented it from fulfilling the request.
+    #[model(rename = "internal.server.error")]
     InternalServerError,
     /// `not.authorized`
     ///
     /// You are not authorized to perform the requested action.
+    #[model(rename = "not.authorized")]
     NotAuthorized,
     /// `not.found`
     ///
     /// The requested resource was not found.
+    #[model(rename = "not.found")]
     NotFound,
     /// `request.entity.too.large`
     ///
     /// The request is over the size limit. Maximum bytes: %s
+    #[model(rename = "request.entity.too.large")]
     RequestEntityTooLarge,
     /// `request.timeout`
     ///
     /// The request timed out.
+    #[model(rename = "request.timeout")]
     RequestTimeout,
     /// `response.entity.too.large`
     ///
     /// The response is over the size limit. Reduce pageSize or expand list to reduce response size if applicable
+    #[model(rename = "response.entity.too.large")]
     ResponseEntityTooLarge,
     /// `service.unavailable`
     ///
     /// Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
+    #[model(rename = "service.unavailable")]
     ServiceUnavailable,
     /// `too.many.requests`
     ///
     /// Rate limit exceeded the maximum \[%s\] requests within \[%s\] seconds
+    #[model(rename = "too.many.requests")]
     TooManyRequests,
     /// `too.many.requests.retry.after`
     ///
     /// Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
+    #[model(rename = "too.many.requests.retry.after")]
     TooManyRequestsRetryAfter,
     /// `unsupported.media.type`
     ///
     /// Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
+    #[model(rename = "unsupported.media.type")]
     UnsupportedMediaType,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl ErrorCode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticationRequestTimeout => "authentication.request.timeout",
-            Self::AuthenticationRequired => "authentication.required",
-            Self::BadCredentials => "bad.credentials",
-            Self::BadRequest => "bad.request",
-            Self::ClientTimeout => "client.timeout",
-            Self::InternalServerError => "internal.server.error",
-            Self::NotAuthorized => "not.authorized",
-            Self::NotFound => "not.found",
-            Self::RequestEntityTooLarge => "request.entity.too.large",
-            Self::RequestTimeout => "request.timeout",
-            Self::ResponseEntityTooLarge => "response.entity.too.large",
-            Self::ServiceUnavailable => "service.unavailable",
-            Self::TooManyRequests => "too.many.requests",
-            Self::TooManyRequestsRetryAfter => "too.many.requests.retry.after",
-            Self::UnsupportedMediaType => "unsupported.media.type",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for ErrorCode {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "authentication.request.timeout" => {
-                ::std::option::Option::Some(Self::AuthenticationRequestTimeout)
-            }
-            "authentication.required" => {
-                ::std::option::Option::Some(Self::AuthenticationRequired)
-            }
-            "bad.credentials" => ::std::option::Option::Some(Self::BadCredentials),
-            "bad.request" => ::std::option::Option::Some(Self::BadRequest),
-            "client.timeout" => ::std::option::Option::Some(Self::ClientTimeout),
-            "internal.server.error" => {
-                ::std::option::Option::Some(Self::InternalServerError)
-            }
-            "not.authorized" => ::std::option::Option::Some(Self::NotAuthorized),
-            "not.found" => ::std::option::Option::Some(Self::NotFound),
-            "request.entity.too.large" => {
-                ::std::option::Option::Some(Self::RequestEntityTooLarge)
-            }
-            "request.timeout" => ::std::option::Option::Some(Self::RequestTimeout),
-            "response.entity.too.large" => {
-                ::std::option::Option::Some(Self::ResponseEntityTooLarge)
-            }
-            "service.unavailable" => {
-                ::std::option::Option::Some(Self::ServiceUnavailable)
-            }
-            "too.many.requests" => ::std::option::Option::Some(Self::TooManyRequests),
-            "too.many.requests.retry.after" => {
-                ::std::option::Option::Some(Self::TooManyRequestsRetryAfter)
-            }
-            "unsupported.media.type" => {
-                ::std::option::Option::Some(Self::UnsupportedMediaType)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for ErrorCode {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ErrorCode {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for ErrorCode {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }

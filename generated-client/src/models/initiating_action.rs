@@ -4,118 +4,21 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct InitiatingAction {
     /// Id of the audit initiating the transaction
-    #[serde(
-        rename = "transactionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "transactionId")]
     pub transaction_id: ::std::option::Option<::std::string::String>,
     /// Action of the audit initiating the transaction
-    #[serde(
-        rename = "actionContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "actionContext")]
     pub action_context: ::std::option::Option<::std::string::String>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl InitiatingAction {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            transaction_id: ::std::option::Option::None,
-            action_context: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `transactionId`.
-    ///
-    /// Id of the audit initiating the transaction
-    pub fn with_transaction_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.transaction_id = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `actionContext`.
-    ///
-    /// Action of the audit initiating the transaction
-    pub fn with_action_context(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.action_context = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::InitiatingAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InitiatingAction;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct InitiatingAction")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut transaction_id = ::std::option::Option::None;
-                let mut action_context = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "transactionId" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut transaction_id,
-                                "transactionId",
-                            )?
-                        }
-                        "actionContext" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut action_context,
-                                "actionContext",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::InitiatingAction {
-                    transaction_id: crate::runtime::optional(transaction_id),
-                    action_context: crate::runtime::optional(action_context),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

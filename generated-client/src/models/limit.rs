@@ -4,112 +4,18 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct Limit {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<crate::models::LimitNamespace>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl Limit {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            key: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `key`.
-    pub fn with_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `namespace`.
-    pub fn with_namespace(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::LimitNamespace>,
-    ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: i32) -> Self {
-        self.value = ::std::option::Option::Some(value);
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::Limit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Limit;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Limit")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut namespace = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "key" => crate::runtime::member(&mut map, &mut key, "key")?,
-                        "namespace" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut namespace,
-                                "namespace",
-                            )?
-                        }
-                        "value" => crate::runtime::member(&mut map, &mut value, "value")?,
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Limit {
-                    key: crate::runtime::optional(key),
-                    namespace: crate::runtime::optional(namespace),
-                    value: crate::runtime::optional(value),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -5,437 +5,257 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum LimitNamespace {
     /// `agent.assistant`
+    #[model(rename = "agent.assistant")]
     AgentAssistant,
     /// `analytics`
+    #[model(rename = "analytics")]
     Analytics,
     /// `analytics.agents`
+    #[model(rename = "analytics.agents")]
     AnalyticsAgents,
     /// `analytics.alerting`
+    #[model(rename = "analytics.alerting")]
     AnalyticsAlerting,
     /// `analytics.data.extraction`
+    #[model(rename = "analytics.data.extraction")]
     AnalyticsDataExtraction,
     /// `analytics.realtime`
+    #[model(rename = "analytics.realtime")]
     AnalyticsRealtime,
     /// `analytics.reporting.settings`
+    #[model(rename = "analytics.reporting.settings")]
     AnalyticsReportingSettings,
     /// `architect`
+    #[model(rename = "architect")]
     Architect,
     /// `audiohook`
+    #[model(rename = "audiohook")]
     Audiohook,
     /// `audiohook.monitor`
+    #[model(rename = "audiohook.monitor")]
     AudiohookMonitor,
     /// `audit`
+    #[model(rename = "audit")]
     Audit,
     /// `auth.api`
+    #[model(rename = "auth.api")]
     AuthApi,
     /// `authorization`
+    #[model(rename = "authorization")]
     Authorization,
     /// `automation.testing`
+    #[model(rename = "automation.testing")]
     AutomationTesting,
     /// `bots`
+    #[model(rename = "bots")]
     Bots,
     /// `bots.voice`
+    #[model(rename = "bots.voice")]
     BotsVoice,
     /// `business.rules`
+    #[model(rename = "business.rules")]
     BusinessRules,
     /// `callback`
+    #[model(rename = "callback")]
     Callback,
     /// `cobrowse`
+    #[model(rename = "cobrowse")]
     Cobrowse,
     /// `content.management`
+    #[model(rename = "content.management")]
     ContentManagement,
     /// `conversation`
+    #[model(rename = "conversation")]
     Conversation,
     /// `dataactions`
+    #[model(rename = "dataactions")]
     Dataactions,
     /// `datatables`
+    #[model(rename = "datatables")]
     Datatables,
     /// `directory`
+    #[model(rename = "directory")]
     Directory,
     /// `dsar`
+    #[model(rename = "dsar")]
     Dsar,
     /// `email`
+    #[model(rename = "email")]
     Email,
     /// `employee.engagement`
+    #[model(rename = "employee.engagement")]
     EmployeeEngagement,
     /// `event.orchestration`
+    #[model(rename = "event.orchestration")]
     EventOrchestration,
     /// `external.contacts`
+    #[model(rename = "external.contacts")]
     ExternalContacts,
     /// `external.events.data.ingestion`
+    #[model(rename = "external.events.data.ingestion")]
     ExternalEventsDataIngestion,
     /// `gamification`
+    #[model(rename = "gamification")]
     Gamification,
     /// `gcv`
+    #[model(rename = "gcv")]
     Gcv,
     /// `gdpr`
+    #[model(rename = "gdpr")]
     Gdpr,
     /// `groups`
+    #[model(rename = "groups")]
     Groups,
     /// `guides`
+    #[model(rename = "guides")]
     Guides,
     /// `historical.adherence`
+    #[model(rename = "historical.adherence")]
     HistoricalAdherence,
     /// `infrastructureascode`
+    #[model(rename = "infrastructureascode")]
     Infrastructureascode,
     /// `integrations`
+    #[model(rename = "integrations")]
     Integrations,
     /// `intent.miner`
+    #[model(rename = "intent.miner")]
     IntentMiner,
     /// `internal.messaging`
+    #[model(rename = "internal.messaging")]
     InternalMessaging,
     /// `journey`
+    #[model(rename = "journey")]
     Journey,
     /// `knowledge`
+    #[model(rename = "knowledge")]
     Knowledge,
     /// `language.understanding`
+    #[model(rename = "language.understanding")]
     LanguageUnderstanding,
     /// `learning`
+    #[model(rename = "learning")]
     Learning,
     /// `limit.registry`
+    #[model(rename = "limit.registry")]
     LimitRegistry,
     /// `marketplace`
+    #[model(rename = "marketplace")]
     Marketplace,
     /// `media.communications`
+    #[model(rename = "media.communications")]
     MediaCommunications,
     /// `messaging`
+    #[model(rename = "messaging")]
     Messaging,
     /// `micro.frontend`
+    #[model(rename = "micro.frontend")]
     MicroFrontend,
     /// `notifications`
+    #[model(rename = "notifications")]
     Notifications,
     /// `onboarding`
+    #[model(rename = "onboarding")]
     Onboarding,
     /// `outbound`
+    #[model(rename = "outbound")]
     Outbound,
     /// `platform.api`
+    #[model(rename = "platform.api")]
     PlatformApi,
     /// `predictive.routing`
+    #[model(rename = "predictive.routing")]
     PredictiveRouting,
     /// `presence`
+    #[model(rename = "presence")]
     Presence,
     /// `quality`
+    #[model(rename = "quality")]
     Quality,
     /// `recording`
+    #[model(rename = "recording")]
     Recording,
     /// `response.management`
+    #[model(rename = "response.management")]
     ResponseManagement,
     /// `routing`
+    #[model(rename = "routing")]
     Routing,
     /// `scim`
+    #[model(rename = "scim")]
     Scim,
     /// `screen.monitoring`
+    #[model(rename = "screen.monitoring")]
     ScreenMonitoring,
     /// `search`
+    #[model(rename = "search")]
     Search,
     /// `secondary.automation.testing`
+    #[model(rename = "secondary.automation.testing")]
     SecondaryAutomationTesting,
     /// `skills`
+    #[model(rename = "skills")]
     Skills,
     /// `social.media`
+    #[model(rename = "social.media")]
     SocialMedia,
     /// `speech.and.text.analytics`
+    #[model(rename = "speech.and.text.analytics")]
     SpeechAndTextAnalytics,
     /// `speech.integration`
+    #[model(rename = "speech.integration")]
     SpeechIntegration,
     /// `supportability`
+    #[model(rename = "supportability")]
     Supportability,
     /// `system`
+    #[model(rename = "system")]
     System,
     /// `task.management`
+    #[model(rename = "task.management")]
     TaskManagement,
     /// `telephony.configuration`
+    #[model(rename = "telephony.configuration")]
     TelephonyConfiguration,
     /// `usage`
+    #[model(rename = "usage")]
     Usage,
     /// `users`
+    #[model(rename = "users")]
     Users,
     /// `users.rules`
+    #[model(rename = "users.rules")]
     UsersRules,
     /// `voice.transcription`
+    #[model(rename = "voice.transcription")]
     VoiceTranscription,
     /// `web.deployments`
+    #[model(rename = "web.deployments")]
     WebDeployments,
     /// `web.messaging`
+    #[model(rename = "web.messaging")]
     WebMessaging,
     /// `webchat`
+    #[model(rename = "webchat")]
     Webchat,
     /// `webhooks`
+    #[model(rename = "webhooks")]
     Webhooks,
     /// `workforce.management`
+    #[model(rename = "workforce.management")]
     WorkforceManagement,
     /// `workforce.management.agent.availability`
+    #[model(rename = "workforce.management.agent.availability")]
     WorkforceManagementAgentAvailability,
     /// `workforce.management.forecast`
+    #[model(rename = "workforce.management.forecast")]
     WorkforceManagementForecast,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl LimitNamespace {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgentAssistant => "agent.assistant",
-            Self::Analytics => "analytics",
-            Self::AnalyticsAgents => "analytics.agents",
-            Self::AnalyticsAlerting => "analytics.alerting",
-            Self::AnalyticsDataExtraction => "analytics.data.extraction",
-            Self::AnalyticsRealtime => "analytics.realtime",
-            Self::AnalyticsReportingSettings => "analytics.reporting.settings",
-            Self::Architect => "architect",
-            Self::Audiohook => "audiohook",
-            Self::AudiohookMonitor => "audiohook.monitor",
-            Self::Audit => "audit",
-            Self::AuthApi => "auth.api",
-            Self::Authorization => "authorization",
-            Self::AutomationTesting => "automation.testing",
-            Self::Bots => "bots",
-            Self::BotsVoice => "bots.voice",
-            Self::BusinessRules => "business.rules",
-            Self::Callback => "callback",
-            Self::Cobrowse => "cobrowse",
-            Self::ContentManagement => "content.management",
-            Self::Conversation => "conversation",
-            Self::Dataactions => "dataactions",
-            Self::Datatables => "datatables",
-            Self::Directory => "directory",
-            Self::Dsar => "dsar",
-            Self::Email => "email",
-            Self::EmployeeEngagement => "employee.engagement",
-            Self::EventOrchestration => "event.orchestration",
-            Self::ExternalContacts => "external.contacts",
-            Self::ExternalEventsDataIngestion => "external.events.data.ingestion",
-            Self::Gamification => "gamification",
-            Self::Gcv => "gcv",
-            Self::Gdpr => "gdpr",
-            Self::Groups => "groups",
-            Self::Guides => "guides",
-            Self::HistoricalAdherence => "historical.adherence",
-            Self::Infrastructureascode => "infrastructureascode",
-            Self::Integrations => "integrations",
-            Self::IntentMiner => "intent.miner",
-            Self::InternalMessaging => "internal.messaging",
-            Self::Journey => "journey",
-            Self::Knowledge => "knowledge",
-            Self::LanguageUnderstanding => "language.understanding",
-            Self::Learning => "learning",
-            Self::LimitRegistry => "limit.registry",
-            Self::Marketplace => "marketplace",
-            Self::MediaCommunications => "media.communications",
-            Self::Messaging => "messaging",
-            Self::MicroFrontend => "micro.frontend",
-            Self::Notifications => "notifications",
-            Self::Onboarding => "onboarding",
-            Self::Outbound => "outbound",
-            Self::PlatformApi => "platform.api",
-            Self::PredictiveRouting => "predictive.routing",
-            Self::Presence => "presence",
-            Self::Quality => "quality",
-            Self::Recording => "recording",
-            Self::ResponseManagement => "response.management",
-            Self::Routing => "routing",
-            Self::Scim => "scim",
-            Self::ScreenMonitoring => "screen.monitoring",
-            Self::Search => "search",
-            Self::SecondaryAutomationTesting => "secondary.automation.testing",
-            Self::Skills => "skills",
-            Self::SocialMedia => "social.media",
-            Self::SpeechAndTextAnalytics => "speech.and.text.analytics",
-            Self::SpeechIntegration => "speech.integration",
-            Self::Supportability => "supportability",
-            Self::System => "system",
-            Self::TaskManagement => "task.management",
-            Self::TelephonyConfiguration => "telephony.configuration",
-            Self::Usage => "usage",
-            Self::Users => "users",
-            Self::UsersRules => "users.rules",
-            Self::VoiceTranscription => "voice.transcription",
-            Self::WebDeployments => "web.deployments",
-            Self::WebMessaging => "web.messaging",
-            Self::Webchat => "webchat",
-            Self::Webhooks => "webhooks",
-            Self::WorkforceManagement => "workforce.management",
-            Self::WorkforceManagementAgentAvailability => {
-                "workforce.management.agent.availability"
-            }
-            Self::WorkforceManagementForecast => "workforce.management.forecast",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for LimitNamespace {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "agent.assistant" => ::std::option::Option::Some(Self::AgentAssistant),
-            "analytics" => ::std::option::Option::Some(Self::Analytics),
-            "analytics.agents" => ::std::option::Option::Some(Self::AnalyticsAgents),
-            "analytics.alerting" => ::std::option::Option::Some(Self::AnalyticsAlerting),
-            "analytics.data.extraction" => {
-                ::std::option::Option::Some(Self::AnalyticsDataExtraction)
-            }
-            "analytics.realtime" => ::std::option::Option::Some(Self::AnalyticsRealtime),
-            "analytics.reporting.settings" => {
-                ::std::option::Option::Some(Self::AnalyticsReportingSettings)
-            }
-            "architect" => ::std::option::Option::Some(Self::Architect),
-            "audiohook" => ::std::option::Option::Some(Self::Audiohook),
-            "audiohook.monitor" => ::std::option::Option::Some(Self::AudiohookMonitor),
-            "audit" => ::std::option::Option::Some(Self::Audit),
-            "auth.api" => ::std::option::Option::Some(Self::AuthApi),
-            "authorization" => ::std::option::Option::Some(Self::Authorization),
-            "automation.testing" => ::std::option::Option::Some(Self::AutomationTesting),
-            "bots" => ::std::option::Option::Some(Self::Bots),
-            "bots.voice" => ::std::option::Option::Some(Self::BotsVoice),
-            "business.rules" => ::std::option::Option::Some(Self::BusinessRules),
-            "callback" => ::std::option::Option::Some(Self::Callback),
-            "cobrowse" => ::std::option::Option::Some(Self::Cobrowse),
-            "content.management" => ::std::option::Option::Some(Self::ContentManagement),
-            "conversation" => ::std::option::Option::Some(Self::Conversation),
-            "dataactions" => ::std::option::Option::Some(Self::Dataactions),
-            "datatables" => ::std::option::Option::Some(Self::Datatables),
-            "directory" => ::std::option::Option::Some(Self::Directory),
-            "dsar" => ::std::option::Option::Some(Self::Dsar),
-            "email" => ::std::option::Option::Some(Self::Email),
-            "employee.engagement" => {
-                ::std::option::Option::Some(Self::EmployeeEngagement)
-            }
-            "event.orchestration" => {
-                ::std::option::Option::Some(Self::EventOrchestration)
-            }
-            "external.contacts" => ::std::option::Option::Some(Self::ExternalContacts),
-            "external.events.data.ingestion" => {
-                ::std::option::Option::Some(Self::ExternalEventsDataIngestion)
-            }
-            "gamification" => ::std::option::Option::Some(Self::Gamification),
-            "gcv" => ::std::option::Option::Some(Self::Gcv),
-            "gdpr" => ::std::option::Option::Some(Self::Gdpr),
-            "groups" => ::std::option::Option::Some(Self::Groups),
-            "guides" => ::std::option::Option::Some(Self::Guides),
-            "historical.adherence" => {
-                ::std::option::Option::Some(Self::HistoricalAdherence)
-            }
-            "infrastructureascode" => {
-                ::std::option::Option::Some(Self::Infrastructureascode)
-            }
-            "integrations" => ::std::option::Option::Some(Self::Integrations),
-            "intent.miner" => ::std::option::Option::Some(Self::IntentMiner),
-            "internal.messaging" => ::std::option::Option::Some(Self::InternalMessaging),
-            "journey" => ::std::option::Option::Some(Self::Journey),
-            "knowledge" => ::std::option::Option::Some(Self::Knowledge),
-            "language.understanding" => {
-                ::std::option::Option::Some(Self::LanguageUnderstanding)
-            }
-            "learning" => ::std::option::Option::Some(Self::Learning),
-            "limit.registry" => ::std::option::Option::Some(Self::LimitRegistry),
-            "marketplace" => ::std::option::Option::Some(Self::Marketplace),
-            "media.communications" => {
-                ::std::option::Option::Some(Self::MediaCommunications)
-            }
-            "messaging" => ::std::option::Option::Some(Self::Messaging),
-            "micro.frontend" => ::std::option::Option::Some(Self::MicroFrontend),
-            "notifications" => ::std::option::Option::Some(Self::Notifications),
-            "onboarding" => ::std::option::Option::Some(Self::Onboarding),
-            "outbound" => ::std::option::Option::Some(Self::Outbound),
-            "platform.api" => ::std::option::Option::Some(Self::PlatformApi),
-            "predictive.routing" => ::std::option::Option::Some(Self::PredictiveRouting),
-            "presence" => ::std::option::Option::Some(Self::Presence),
-            "quality" => ::std::option::Option::Some(Self::Quality),
-            "recording" => ::std::option::Option::Some(Self::Recording),
-            "response.management" => {
-                ::std::option::Option::Some(Self::ResponseManagement)
-            }
-            "routing" => ::std::option::Option::Some(Self::Routing),
-            "scim" => ::std::option::Option::Some(Self::Scim),
-            "screen.monitoring" => ::std::option::Option::Some(Self::ScreenMonitoring),
-            "search" => ::std::option::Option::Some(Self::Search),
-            "secondary.automation.testing" => {
-                ::std::option::Option::Some(Self::SecondaryAutomationTesting)
-            }
-            "skills" => ::std::option::Option::Some(Self::Skills),
-            "social.media" => ::std::option::Option::Some(Self::SocialMedia),
-            "speech.and.text.analytics" => {
-                ::std::option::Option::Some(Self::SpeechAndTextAnalytics)
-            }
-            "speech.integration" => ::std::option::Option::Some(Self::SpeechIntegration),
-            "supportability" => ::std::option::Option::Some(Self::Supportability),
-            "system" => ::std::option::Option::Some(Self::System),
-            "task.management" => ::std::option::Option::Some(Self::TaskManagement),
-            "telephony.configuration" => {
-                ::std::option::Option::Some(Self::TelephonyConfiguration)
-            }
-            "usage" => ::std::option::Option::Some(Self::Usage),
-            "users" => ::std::option::Option::Some(Self::Users),
-            "users.rules" => ::std::option::Option::Some(Self::UsersRules),
-            "voice.transcription" => {
-                ::std::option::Option::Some(Self::VoiceTranscription)
-            }
-            "web.deployments" => ::std::option::Option::Some(Self::WebDeployments),
-            "web.messaging" => ::std::option::Option::Some(Self::WebMessaging),
-            "webchat" => ::std::option::Option::Some(Self::Webchat),
-            "webhooks" => ::std::option::Option::Some(Self::Webhooks),
-            "workforce.management" => {
-                ::std::option::Option::Some(Self::WorkforceManagement)
-            }
-            "workforce.management.agent.availability" => {
-                ::std::option::Option::Some(Self::WorkforceManagementAgentAvailability)
-            }
-            "workforce.management.forecast" => {
-                ::std::option::Option::Some(Self::WorkforceManagementForecast)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for LimitNamespace {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for LimitNamespace {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for LimitNamespace {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for LimitNamespace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for LimitNamespace {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for LimitNamespace {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }

@@ -4,171 +4,28 @@
     ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
-    ::serde::Serialize
+    crate::runtime::Model
 )]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// Key that can be used to localize the message.
-    #[serde(
-        rename = "localizableMessageCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "localizableMessageCode")]
     pub localizable_message_code: ::std::option::Option<::std::string::String>,
     /// Description of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Message with template fields for variable replacement.
-    #[serde(
-        rename = "messageWithParams",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "messageWithParams")]
     pub message_with_params: ::std::option::Option<::std::string::String>,
     /// Map with fields for variable replacement.
-    #[serde(
-        rename = "messageParams",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[model(rename = "messageParams")]
     pub message_params: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Members the server sent that this version of the API description does not declare, kept so
     /// that re-encoding the value loses nothing.
-    #[serde(flatten)]
+    #[model(rest)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-
-impl MessageInfo {
-    /// A value with no fields set; set them with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            localizable_message_code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            message_with_params: ::std::option::Option::None,
-            message_params: ::std::option::Option::None,
-            additional_properties: ::std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `localizableMessageCode`.
-    ///
-    /// Key that can be used to localize the message.
-    pub fn with_localizable_message_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.localizable_message_code = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `message`.
-    ///
-    /// Description of the message.
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `messageWithParams`.
-    ///
-    /// Message with template fields for variable replacement.
-    pub fn with_message_with_params(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message_with_params = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `messageParams`.
-    ///
-    /// Map with fields for variable replacement.
-    pub fn with_message_params(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        self.message_params = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for crate::models::MessageInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MessageInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct MessageInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut localizable_message_code = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut message_with_params = ::std::option::Option::None;
-                let mut message_params = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(name) = map
-                    .next_key::<crate::runtime::MemberName<'de>>()?
-                {
-                    match name.as_str() {
-                        "localizableMessageCode" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut localizable_message_code,
-                                "localizableMessageCode",
-                            )?
-                        }
-                        "message" => {
-                            crate::runtime::member(&mut map, &mut message, "message")?
-                        }
-                        "messageWithParams" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut message_with_params,
-                                "messageWithParams",
-                            )?
-                        }
-                        "messageParams" => {
-                            crate::runtime::member(
-                                &mut map,
-                                &mut message_params,
-                                "messageParams",
-                            )?
-                        }
-                        _ => {
-                            crate::runtime::unknown_member(
-                                &mut map,
-                                &mut additional_properties,
-                                name,
-                            )?
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::MessageInfo {
-                    localizable_message_code: crate::runtime::optional(
-                        localizable_message_code,
-                    ),
-                    message: crate::runtime::optional(message),
-                    message_with_params: crate::runtime::optional(message_with_params),
-                    message_params: crate::runtime::optional(message_params),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }

@@ -5,77 +5,14 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash
+    ::std::hash::Hash,
+    crate::runtime::StringEnum
 )]
 #[non_exhaustive]
 pub enum PostAuditsQueryRealtimeExpand {
     /// `user`
+    #[model(rename = "user")]
     User,
     /// A value this version does not know, kept as it was received.
     Unrecognized(crate::runtime::UnrecognizedValue),
-}
-
-impl PostAuditsQueryRealtimeExpand {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unrecognized(value) => value.as_str(),
-        }
-    }
-}
-
-impl crate::runtime::StringEnum for PostAuditsQueryRealtimeExpand {
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "user" => ::std::option::Option::Some(Self::User),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn unrecognized(value: crate::runtime::UnrecognizedValue) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl ::std::convert::From<&str> for PostAuditsQueryRealtimeExpand {
-    fn from(value: &str) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostAuditsQueryRealtimeExpand {
-    fn from(value: ::std::string::String) -> Self {
-        crate::runtime::string_enum(value)
-    }
-}
-
-impl ::std::fmt::Display for PostAuditsQueryRealtimeExpand {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostAuditsQueryRealtimeExpand {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostAuditsQueryRealtimeExpand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::ParamValue for PostAuditsQueryRealtimeExpand {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
 }
