@@ -109,7 +109,7 @@ fn collect(
     }
 }
 
-/// A struct or enum that derives the runtime's `Model` or `StringEnum`, with what the derive writes written
+/// A struct or enum that derives the runtime's `Model`, `StringEnum` or `Operation`, with what the derive writes written
 /// out, as the generator does for a crate that copies the runtime in: the methods and impls it adds are
 /// public API like any other. `None` for any other item.
 fn through_runtime_derives(item: &Item) -> Option<Vec<Item>> {
@@ -120,7 +120,7 @@ fn through_runtime_derives(item: &Item) -> Option<Vec<Item>> {
     };
     let derives_runtime = attrs.iter().filter(|attr| attr.path().is_ident("derive")).any(|attr| {
         let list = attr.to_token_stream().to_string().replace(' ', "");
-        list.contains("crate::runtime::Model") || list.contains("crate::runtime::StringEnum")
+        ["Model", "StringEnum", "Operation"].iter().any(|name| list.contains(&format!("crate::runtime::{name}")))
     });
     if !derives_runtime {
         return None;

@@ -4,13 +4,15 @@
 //! 1. Generation: a child process (this binary, `bench-codegen-child`) generates and writes a crate into
 //!    an empty folder and reports its wall time and peak resident memory (`VmHWM`): the audit spec, the
 //!    audit selection of the platform description, and the whole platform with a feature per tag, the
-//!    platform both as Genesys serves it (Swagger 2.0 JSON) and in OpenAPI 3.0 YAML.
+//!    platform both as Genesys serves it (Swagger 2.0 JSON) and in OpenAPI 3.0 YAML. Each crate depends on
+//!    the runtime crate, as the workspace's does.
 //! 2. Compilation: the audit crate and two crates that `cargo-progenitor` (installed pinned under
-//!    `.tools/`) generates from the same spec, one per progenitor interface style, built in one target
+//!    `.tools/`) generates from the same release's audit description in OpenAPI 3.0 (it reads no Swagger
+//!    2.0), one per progenitor interface style, built in one target
 //!    folder with their dependencies already built: each clean debug build of the crate alone, the
 //!    median of a few, and its ratio to ours.
-//! 3. The platform crate: `cargo check` time and peak memory with the audit feature alone and with every
-//!    feature (`--quick` leaves the second out: it takes minutes and gigabytes).
+//! 3. The platform crate, over the runtime crate: `cargo check` time and peak memory with the audit feature
+//!    alone and with every feature (`--quick` leaves the second out: it takes minutes and gigabytes).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,6 +30,9 @@ const TOOLS: &str = ".tools/progenitor";
 const PLATFORM: &str = "../shared/spec-reference/genesys-platform-242.0.0.swagger.json";
 /// The same description in OpenAPI 3.0 YAML, to compare reading the two.
 const PLATFORM_OPENAPI: &str = "../shared/spec-reference/genesys-platform-242.0.0.openapi.yaml";
+/// The audit description in OpenAPI 3.0 YAML, for progenitor, which reads no Swagger 2.0: the same
+/// release as [`PLATFORM`], beside the workspace.
+const AUDIT_OPENAPI: &str = "../shared/spec-reference/genesys-audit-242.0.0.openapi.yaml";
 /// The platform crate's settings: a feature per tag.
 const PLATFORM_SETTINGS: &str = "tests/fixtures/settings/genesys-platform.codegen.toml";
 const USAGE: &str = "usage: cargo xtask bench-codegen [--quick] [--only generation|compile|platform]";
@@ -68,7 +73,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&scratch).map_err(|err| format!("error: {}: {err}", scratch.display()))?;
     let audit_spec = root.join("spec").join(settings()?.spec);
     let (platform, platform_openapi) = (root.join(PLATFORM), root.join(PLATFORM_OPENAPI));
-    for file in [&platform, &platform_openapi] {
+    for file in [&platform, &platform_openapi, &root.join(AUDIT_OPENAPI)] {
         if !file.is_file() {
             return Err(format!(
                 "error: {} is missing: the shared reference specs lie beside the workspace",
@@ -132,7 +137,9 @@ pub fn child(args: &[String]) -> Result<(), String> {
         std::fs::remove_dir_all(out).map_err(|err| format!("error: {}: {err}", out.display()))?;
     }
     let started = Instant::now();
-    let settings = Settings::load(Path::new(settings)).map_err(crate::report)?;
+    let mut settings = Settings::load(Path::new(settings)).map_err(crate::report)?;
+    // As the workspace's crate has it: over the runtime crate, which writes the models' impls at build time.
+    crate::with_runtime_crate(&mut settings, &workspace_root());
     let generated =
         genesys_audit_codegen::generate(Path::new(spec), &settings, Layout::Standalone).map_err(crate::report)?;
     let writing = Instant::now();
@@ -228,7 +235,7 @@ fn compile_comparison(root: &Path, scratch: &Path, spec: &Path) -> Result<(), St
         let dir = crates.join(&name);
         let output = Command::new(&progenitor)
             .args(["progenitor", "-i"])
-            .arg(spec)
+            .arg(root.join(AUDIT_OPENAPI))
             .arg("-o")
             .arg(&dir)
             .args(["-n", &name, "-v", "0.1.0", "--interface", style])
@@ -331,7 +338,8 @@ fn rust_lines(dir: &Path) -> usize {
 fn platform_check(root: &Path, scratch: &Path, platform: &Path, quick: bool) -> Result<(), String> {
     let dir = scratch.join("platform");
     let _ = std::fs::remove_dir_all(&dir);
-    let settings = Settings::load(&root.join(PLATFORM_SETTINGS)).map_err(crate::report)?;
+    let mut settings = Settings::load(&root.join(PLATFORM_SETTINGS)).map_err(crate::report)?;
+    crate::with_runtime_crate(&mut settings, root);
     let generated = genesys_audit_codegen::generate(platform, &settings, Layout::Standalone).map_err(crate::report)?;
     generated.write(&dir).map_err(|err| format!("error: {}: {err}", dir.display()))?;
     let target = scratch.join("target");

@@ -39,7 +39,7 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// The lines of the runtime's `lib.rs` that re-export its derive macros, left out of a copy: a crate that
 /// copies the runtime in gets what the derives write written out (see [`with_derives`]).
-const DERIVES: &str = "\n// The derives that write the impls of generated models. A crate that copies the runtime in has them\n// written out instead; the generator leaves this line out of the copy by its text.\npub use genesys_cloud_runtime_macros::{Model, StringEnum};\n";
+const DERIVES: &str = "\n// The derives that write the impls of generated models and request builders. A crate that copies the runtime in has them\n// written out instead; the generator leaves this line out of the copy by its text.\npub use genesys_cloud_runtime_macros::{Model, Operation, StringEnum};\n";
 
 /// Runtime parts only some APIs need: a vendored copy has them only if the crate's operations use them,
 /// so that a crate whose operations do not is the same as without them.
@@ -127,7 +127,7 @@ pub fn emit(model: &Model, settings: &Settings, spec_name: &str, layout: Layout)
         jobs.push(Job::Regions(model));
     }
     jobs.extend(model.types.iter().map(|def| Job::Type(def, &settings.krate.runtime)));
-    jobs.extend(model.operations.iter().map(Job::Operation));
+    jobs.extend(model.operations.iter().map(|op| Job::Operation(op, &settings.krate.runtime)));
     files.extend(in_parallel(jobs, &header));
     if settings.krate.runtime == Runtime::Vendored {
         for (name, source) in runtime_files(model) {
@@ -150,7 +150,7 @@ enum Job<'a> {
     OperationsMod(&'a Model),
     Regions(&'a Model),
     Type(&'a TypeDef, &'a Runtime),
-    Operation(&'a crate::model::Operation),
+    Operation(&'a crate::model::Operation, &'a Runtime),
 }
 
 impl Job<'_> {
@@ -162,7 +162,10 @@ impl Job<'_> {
             Job::OperationsMod(model) => ("src/operations/mod.rs".to_owned(), crate_files::operations_mod(model)),
             Job::Regions(model) => ("src/regions.rs".to_owned(), regions::emit(&model.regions)),
             Job::Type(def, runtime) => (format!("src/models/{}.rs", def.module), type_def(def, runtime)),
-            Job::Operation(op) => (format!("src/operations/{}.rs", op.module), operations::emit(op)),
+            Job::Operation(op, runtime) => (
+                format!("src/operations/{}.rs", op.module),
+                operations::emit(op, |builder| with_derives(builder, runtime)),
+            ),
         };
         (path, format!("{header}{}", format(tokens)))
     }
@@ -207,8 +210,9 @@ fn type_def(def: &TypeDef, runtime: &Runtime) -> TokenStream {
     }
 }
 
-/// A struct or enum that derives the runtime's `Model` or `StringEnum`, as it is, or for a crate that
-/// copies the runtime in (which has no derive macros), with what the derive would write written out.
+/// A struct or enum that derives the runtime's `Model`, `StringEnum` or `Operation` (followed by any other
+/// items), as it is, or for a crate that copies the runtime in (which has no derive macros), with what the
+/// derive would write written out.
 fn with_derives(tokens: TokenStream, runtime: &Runtime) -> TokenStream {
     match runtime {
         Runtime::Vendored => {

@@ -10,11 +10,13 @@ use crate::model::{
     Body, Encoding, Operation, Output, Param, ParamLocation, Piece, QueryStyle, Segment, StatusMatch, Success,
 };
 
-pub fn emit(op: &Operation) -> TokenStream {
+/// The file; `written_out` turns the builder, which derives the runtime's `Operation`, into what a crate
+/// that copies the runtime in has instead.
+pub fn emit(op: &Operation, written_out: impl FnOnce(TokenStream) -> TokenStream) -> TokenStream {
     let module_docs =
         inner_doc_attrs(&[format!("`{} {}`: the `{}` operation.", op.http_method, op.path, op.operation_id)]);
     let method = method(op);
-    let builder = builder(op);
+    let builder = written_out(builder(op));
     let output = output_enum(op);
     quote! {
         #module_docs
@@ -165,12 +167,28 @@ fn builder(op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| setter("body", &b.ty, &b.docs));
     let output = output_type(op);
     let send = send_body(op);
-    let decode = decode(op);
+    // The common answer, one status with a JSON body, the derive reads itself.
+    let (operation_attr, read_response) = match json_status(op) {
+        Some(status) => {
+            let status = proc_macro2::Literal::u16_unsuffixed(status);
+            (quote!(#[operation(output = #output, json = #status)]), TokenStream::new())
+        }
+        None => {
+            let decode = decode(op);
+            let read = quote! {
+                fn read_response(response: crate::runtime::RawResponse) -> ::std::result::Result<crate::runtime::Response<#output>, crate::Error> {
+                    #decode
+                }
+            };
+            (quote!(#[operation(output = #output)]), read)
+        }
+    };
     let paging = op.pagination.as_ref().map(|p| super::paging::pagination(op, p));
     let waiter = op.waiter.as_ref().map(|w| super::paging::waiter(op, w));
     quote! {
         #[doc = #docs]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, crate::runtime::Operation)]
+        #operation_attr
         #[must_use = "a request does nothing until it is sent or awaited"]
         pub struct #builder<'a> {
             client: &'a crate::Client,
@@ -183,40 +201,14 @@ fn builder(op: &Operation) -> TokenStream {
             #body_setter
             #(#setters)*
 
-            /// How long each attempt of this request may take, body included, instead of the client's timeout.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// Sends the request and decodes the response body.
-            #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>> + ::std::marker::Send + 'a {
-                crate::runtime::body_of(self.send_with_metadata())
-            }
-
-            /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-            #[inline]
-            pub fn send_with_metadata(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::runtime::Response<#output>, crate::Error>> + ::std::marker::Send + 'a {
-                self.client.runtime.call(self.build_request(), self.timeout, |response| #decode)
-            }
-
             fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
                 #send
             }
 
+            #read_response
+
             #paging
             #waiter
-        }
-
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = ::std::result::Result<#output, crate::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
-
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
         }
     }
 }
@@ -431,6 +423,19 @@ fn decode(op: &Operation) -> TokenStream {
             _ => ::std::result::Result::Err(response.into_error()),
         }
     }
+}
+
+/// The status of an operation's one success response when it is a single code and its body is read as
+/// JSON: the answer the runtime's `Operation` derive reads itself.
+fn json_status(op: &Operation) -> Option<u16> {
+    let Output::Single(success) = &op.output else { return None };
+    let StatusMatch::Code(code) = success.status else { return None };
+    let json = matches!(success.ty, Some(ref ty) if *ty != crate::model::Type::MultipartBody)
+        && !matches!(
+            success.media.as_ref().map(|media| media.encoding),
+            Some(Encoding::Text | Encoding::Binary | Encoding::Form)
+        );
+    json.then_some(code)
 }
 
 /// The match pattern of the statuses a success response stands for.

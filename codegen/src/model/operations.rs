@@ -421,6 +421,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "send",
     "send_with_metadata",
     "build_request",
+    "read_response",
     "into_future",
     "into_stream",
     "into_pages",

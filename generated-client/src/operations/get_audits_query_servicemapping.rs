@@ -36,7 +36,8 @@ impl crate::Client {
 }
 
 /// A `getAuditsQueryServicemapping` request, made by [`Client::get_audits_query_servicemapping`](crate::Client::get_audits_query_servicemapping); `.await` it or call [`send`](Self::send).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, crate::runtime::Operation)]
+#[operation(output = crate::models::AuditQueryServiceMapping, json = 200)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuditsQueryServicemapping<'a> {
     client: &'a crate::Client,
@@ -44,47 +45,6 @@ pub struct GetAuditsQueryServicemapping<'a> {
 }
 
 impl<'a> GetAuditsQueryServicemapping<'a> {
-    /// How long each attempt of this request may take, body included, instead of the client's timeout.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// Sends the request and decodes the response body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AuditQueryServiceMapping,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        crate::runtime::body_of(self.send_with_metadata())
-    }
-
-    /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    #[inline]
-    pub fn send_with_metadata(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Response<crate::models::AuditQueryServiceMapping>,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        self.client
-            .runtime
-            .call(
-                self.build_request(),
-                self.timeout,
-                |response| match response.status() {
-                    200 => response.decode(),
-                    _ => ::std::result::Result::Err(response.into_error()),
-                },
-            )
-    }
-
     fn build_request(
         &self,
     ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
@@ -94,21 +54,5 @@ impl<'a> GetAuditsQueryServicemapping<'a> {
         );
         request.push_literal("api/v2/audits/query/servicemapping");
         ::std::result::Result::Ok(request)
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for GetAuditsQueryServicemapping<'a> {
-    type Output = ::std::result::Result<
-        crate::models::AuditQueryServiceMapping,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
     }
 }

@@ -44,7 +44,8 @@ impl crate::Client {
 }
 
 /// A `getAuditsQueryTransactionId` request, made by [`Client::get_audits_query_transaction_id`](crate::Client::get_audits_query_transaction_id); `.await` it or call [`send`](Self::send).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, crate::runtime::Operation)]
+#[operation(output = crate::models::AuditQueryExecutionStatusResponse, json = 200)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuditsQueryTransactionId<'a> {
     client: &'a crate::Client,
@@ -58,47 +59,6 @@ impl<'a> GetAuditsQueryTransactionId<'a> {
         &self.transaction_id
     }
 
-    /// How long each attempt of this request may take, body included, instead of the client's timeout.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// Sends the request and decodes the response body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AuditQueryExecutionStatusResponse,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        crate::runtime::body_of(self.send_with_metadata())
-    }
-
-    /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    #[inline]
-    pub fn send_with_metadata(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Response<crate::models::AuditQueryExecutionStatusResponse>,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        self.client
-            .runtime
-            .call(
-                self.build_request(),
-                self.timeout,
-                |response| match response.status() {
-                    200 => response.decode(),
-                    _ => ::std::result::Result::Err(response.into_error()),
-                },
-            )
-    }
-
     fn build_request(
         &self,
     ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
@@ -109,21 +69,5 @@ impl<'a> GetAuditsQueryTransactionId<'a> {
         request.push_literal("api/v2/audits/query");
         request.push_param("transactionId", &self.transaction_id);
         ::std::result::Result::Ok(request)
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for GetAuditsQueryTransactionId<'a> {
-    type Output = ::std::result::Result<
-        crate::models::AuditQueryExecutionStatusResponse,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
     }
 }

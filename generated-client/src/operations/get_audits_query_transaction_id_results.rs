@@ -48,7 +48,8 @@ impl crate::Client {
 }
 
 /// A `getAuditsQueryTransactionIdResults` request, made by [`Client::get_audits_query_transaction_id_results`](crate::Client::get_audits_query_transaction_id_results); `.await` it or call [`send`](Self::send).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, crate::runtime::Operation)]
+#[operation(output = GetAuditsQueryTransactionIdResultsOutput)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuditsQueryTransactionIdResults<'a> {
     client: &'a crate::Client,
@@ -106,61 +107,6 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
         self
     }
 
-    /// How long each attempt of this request may take, body included, instead of the client's timeout.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// Sends the request and decodes the response body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            GetAuditsQueryTransactionIdResultsOutput,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        crate::runtime::body_of(self.send_with_metadata())
-    }
-
-    /// Sends the request; the decoded body comes with the status, the headers and the correlation id.
-    #[inline]
-    pub fn send_with_metadata(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Response<GetAuditsQueryTransactionIdResultsOutput>,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
-        self.client
-            .runtime
-            .call(
-                self.build_request(),
-                self.timeout,
-                |response| match response.status() {
-                    200 => {
-                        response
-                            .decode()
-                            .map(|response| {
-                                response.map(GetAuditsQueryTransactionIdResultsOutput::Ok)
-                            })
-                    }
-                    302 => {
-                        response
-                            .decode()
-                            .map(|response| {
-                                response
-                                    .map(GetAuditsQueryTransactionIdResultsOutput::Found)
-                            })
-                    }
-                    _ => ::std::result::Result::Err(response.into_error()),
-                },
-            )
-    }
-
     fn build_request(
         &self,
     ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
@@ -186,6 +132,31 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
             request.query("allowRedirect", value);
         }
         ::std::result::Result::Ok(request)
+    }
+
+    fn read_response(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<GetAuditsQueryTransactionIdResultsOutput>,
+        crate::Error,
+    > {
+        match response.status() {
+            200 => {
+                response
+                    .decode()
+                    .map(|response| {
+                        response.map(GetAuditsQueryTransactionIdResultsOutput::Ok)
+                    })
+            }
+            302 => {
+                response
+                    .decode()
+                    .map(|response| {
+                        response.map(GetAuditsQueryTransactionIdResultsOutput::Found)
+                    })
+            }
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 
     /// Every item of every page, fetching the next page only when this one is used up, so memory holds one page. Stops after the last page; a failed page ends the stream with its error, and so does a page that names one already fetched. An answer that is not a page (a download URL, say) ends it with `Error::UnexpectedResponse`.
@@ -281,22 +252,6 @@ impl<'a> GetAuditsQueryTransactionIdResults<'a> {
                     self.cursor(cursor),
                 )),
         })
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for GetAuditsQueryTransactionIdResults<'a> {
-    type Output = ::std::result::Result<
-        GetAuditsQueryTransactionIdResultsOutput,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -1,5 +1,5 @@
 //! What the derives of `genesys-cloud-runtime` write: the impls of a generated model struct
-//! ([`model`]) and of a generated string enum ([`string_enum`]).
+//! ([`model`]), of a generated string enum ([`string_enum`]) and of a request builder ([`operation`]).
 //!
 //! The derive macros call these at build time. The generator calls them too, through [`in_place`], when
 //! a crate copies the runtime in instead of depending on it: such a crate cannot use a derive macro, so
@@ -10,6 +10,7 @@
 
 mod enums;
 mod fields;
+mod operations;
 mod structs;
 
 use proc_macro2::TokenStream;
@@ -41,6 +42,19 @@ pub fn string_enum(input: &DeriveInput) -> Result<TokenStream> {
     }
 }
 
+/// The methods every request builder has alike (`timeout`, `send`, `send_with_metadata`) and its
+/// `IntoFuture`, for `#[derive(Operation)]` on a builder with `#[operation(output = Type)]`, the type a
+/// successful call gives. The builder has a lifetime, a `client` field (the generated `Client`) and a
+/// `timeout` field, and the methods `build_request` and `read_response`; with `json = 200` in the
+/// attribute, the derive writes `read_response` itself: status 200 decodes the body as JSON, any other
+/// status is the error.
+pub fn operation(input: &DeriveInput) -> Result<TokenStream> {
+    match &input.data {
+        Data::Struct(data) => operations::expand(input, data),
+        _ => Err(Error::new_spanned(&input.ident, "`Operation` is derived for structs only")),
+    }
+}
+
 /// An item as the generator writes it for a crate that depends on the runtime, rewritten for a crate
 /// that copies the runtime in: the runtime's derives taken out of `#[derive]`, their `#[model]`
 /// attributes removed, and the impls they would have written put after the item.
@@ -58,9 +72,11 @@ pub fn in_place(tokens: TokenStream) -> Result<TokenStream> {
         impls.extend(match derive {
             Derive::Model => model(&input)?,
             Derive::StringEnum => string_enum(&input)?,
+            Derive::Operation => operation(&input)?,
         });
     }
     fields::strip_model_attrs(&mut input);
+    input.attrs.retain(|attr| !attr.path().is_ident("operation"));
     let mut out = input.into_token_stream();
     out.extend(impls);
     out.extend(rest);
@@ -71,10 +87,11 @@ pub fn in_place(tokens: TokenStream) -> Result<TokenStream> {
 enum Derive {
     Model,
     StringEnum,
+    Operation,
 }
 
-/// Removes `crate::runtime::Model` and `crate::runtime::StringEnum` from the item's `#[derive]`s, and
-/// says which were there; a `#[derive]` left empty is removed.
+/// Removes the runtime's derives (`crate::runtime::Model`, `StringEnum`, `Operation`) from the item's
+/// `#[derive]`s, and says which were there; a `#[derive]` left empty is removed.
 fn take_runtime_derives(input: &mut DeriveInput) -> Result<Vec<Derive>> {
     let mut found = Vec::new();
     let mut attrs = Vec::with_capacity(input.attrs.len());
@@ -105,6 +122,7 @@ fn runtime_derive(path: &syn::Path) -> Option<Derive> {
     match names.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["crate", "runtime", "Model"] => Some(Derive::Model),
         ["crate", "runtime", "StringEnum"] => Some(Derive::StringEnum),
+        ["crate", "runtime", "Operation"] => Some(Derive::Operation),
         _ => None,
     }
 }
@@ -198,6 +216,41 @@ mod tests {
         for item in bad {
             assert!(in_place(item.clone()).is_err(), "{item}");
         }
+    }
+
+    /// A request builder gets the methods every builder has, for its output type, and loses the attribute.
+    #[test]
+    fn a_request_builder_gets_send_and_into_future() {
+        let out = written_out(quote! {
+            #[derive(Clone, crate::runtime::Operation)]
+            #[operation(output = crate::models::Page)]
+            pub struct GetPage<'a> { client: &'a crate::Client, timeout: Option<Duration> }
+        });
+        assert!(!out.contains("# [operation") && !out.contains("fn read_response"), "{out}");
+        let json = written_out(quote! {
+            #[derive(crate::runtime::Operation)]
+            #[operation(output = crate::models::Page, json = 201)]
+            pub struct PostPage<'a> { client: &'a crate::Client, timeout: Option<Duration> }
+        });
+        assert!(json.contains("201 => response . decode ()"), "{json}");
+        assert!(
+            out.contains("Output = :: std :: result :: Result < crate :: models :: Page , crate :: Error >"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "self . client . runtime . call (self . build_request () , self . timeout , Self :: read_response)"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("impl < 'a > :: std :: future :: IntoFuture for GetPage < 'a >"), "{out}");
+        let unsent = quote!(
+            #[derive(crate::runtime::Operation)]
+            pub struct GetPage<'a> {
+                client: &'a crate::Client,
+            }
+        );
+        assert!(in_place(unsent).is_err());
     }
 
     /// An item without the runtime's derives comes back as it was, with what follows it.

@@ -19,3 +19,11 @@ pub fn derive_string_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     genesys_cloud_runtime_expand::string_enum(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
+
+/// `timeout`, `send`, `send_with_metadata` and `IntoFuture` of a generated request builder; see
+/// `genesys_cloud_runtime_expand::operation`.
+#[proc_macro_derive(Operation, attributes(operation))]
+pub fn derive_operation(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    genesys_cloud_runtime_expand::operation(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
