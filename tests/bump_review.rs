@@ -134,13 +134,31 @@ fn a_bump_shows_exactly_the_changed_files_and_only_what_changed_in_them() {
     );
 }
 
-/// The workspace's packages that depend on no other, set apart in the copy's builds by a profile value
-/// (`codegen-units`) that makes no difference to the code. Cargo names a workspace package's build by its
-/// path inside the workspace, so the copy's would otherwise take the very names of the workspace's own in
-/// the shared target folder: the copy would reuse them, or replace them with builds of its bumped sources
-/// that the workspace's next build then takes for fresh. Every package that depends on these two is set
-/// apart with them; the dependencies from the registry are shared.
-const SET_APART: &[&str] = &["genesys-audit-codegen", "genesys-cloud-audit", "genesys-cloud-runtime"];
+/// The workspace's own packages, each set apart in the copy's builds by a profile value (`codegen-units`)
+/// that makes no difference to the code. Cargo names a workspace package's build by its path inside the
+/// workspace, so the copy's would otherwise take the very names of the workspace's own in the shared
+/// target folder: the copy would reuse them, or replace them with builds of its bumped sources, and the
+/// workspace's crates built against the replaced ones would no longer load (rustdoc then finds no crate
+/// for them). Every member is set apart, read from the workspace's manifest, so that a new one cannot be
+/// left out; the dependencies from the registry are shared.
+fn set_apart(root: &Path) -> Vec<String> {
+    let read = |path: &Path| -> toml::Table {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+        toml::from_str(&text).unwrap_or_else(|err| panic!("parse {}: {err}", path.display()))
+    };
+    let workspace = read(&root.join("Cargo.toml"));
+    let members = workspace["workspace"]["members"].as_array().expect("the workspace lists its members");
+    let packages: Vec<String> = members
+        .iter()
+        .filter_map(|member| member.as_str())
+        .map(|member| {
+            let manifest = read(&root.join(member).join("Cargo.toml"));
+            manifest["package"]["name"].as_str().expect("a member names its package").to_owned()
+        })
+        .collect();
+    assert!(packages.iter().any(|name| name == "genesys-cloud-runtime"), "{packages:?}");
+    packages
+}
 
 /// Runs cargo in the copy, offline, building in `target_dir` apart from the workspace's own builds, with
 /// insta writing a `.snap.new` for each snapshot that differs (as it does outside CI) and nothing else of
@@ -148,7 +166,7 @@ const SET_APART: &[&str] = &["genesys-audit-codegen", "genesys-cloud-audit", "ge
 fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
-    for package in SET_APART {
+    for package in set_apart(&workspace_root()) {
         command.arg("--config").arg(format!("profile.dev.package.{package}.codegen-units = 255"));
     }
     command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_NET_OFFLINE", "true");

@@ -5,12 +5,15 @@
 //! The walk follows `mod` declarations from `lib.rs`. An item counts when it is `pub`, not
 //! `#[doc(hidden)]`, and either its module is reachable through `pub mod`s or a reachable module
 //! re-exports it with `pub use`. Methods and fields count on the types that count, trait impls as
-//! `impl Trait for Type` (derived ones too; the runtime's derives are read through, as what they write). A `pub use` is matched to the items of its name in the module
-//! it names or below; one of another crate's items (the runtime's) is listed as that `use`.
+//! `impl Trait for Type` (derived ones too; the runtime's derives are read as what they write, from the
+//! files the generator writes for a crate that copies the runtime in). A `pub use` is matched to the items
+//! of its name in the module it names or below; one of another crate's items (the runtime's) is listed as
+//! that `use`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use genesys_audit_codegen::{Layout, Settings};
 use quote::ToTokens;
 use syn::{Attribute, ImplItem, Item, Visibility};
 
@@ -66,12 +69,6 @@ fn collect(
             module.items.push((kind, name));
         }
     };
-    if let Some(written_out) = through_runtime_derives(&item) {
-        for item in written_out {
-            collect(item, path, dir, reachable, module, modules);
-        }
-        return;
-    }
     match item {
         Item::Mod(m) if m.content.is_none() => {
             let name = m.ident.to_string();
@@ -107,28 +104,6 @@ fn collect(
         Item::Impl(i) => module.impls.push(i),
         _ => {}
     }
-}
-
-/// A struct or enum that derives the runtime's `Model`, `StringEnum` or `Operation`, with what the derive writes written
-/// out, as the generator does for a crate that copies the runtime in: the methods and impls it adds are
-/// public API like any other. `None` for any other item.
-fn through_runtime_derives(item: &Item) -> Option<Vec<Item>> {
-    let attrs = match item {
-        Item::Struct(s) => &s.attrs,
-        Item::Enum(e) => &e.attrs,
-        _ => return None,
-    };
-    let derives_runtime = attrs.iter().filter(|attr| attr.path().is_ident("derive")).any(|attr| {
-        let list = attr.to_token_stream().to_string().replace(' ', "");
-        ["Model", "StringEnum", "Operation"].iter().any(|name| list.contains(&format!("crate::runtime::{name}")))
-    });
-    if !derives_runtime {
-        return None;
-    }
-    let written_out = genesys_cloud_runtime_expand::in_place(item.to_token_stream())
-        .unwrap_or_else(|err| panic!("the runtime's derive refuses an item: {err}"));
-    let file: syn::File = syn::parse2(written_out).unwrap_or_else(|err| panic!("the derive's output: {err}"));
-    Some(file.items)
 }
 
 /// The traits a type derives, as `derive` members: they are impls users rely on like any other.
@@ -252,8 +227,44 @@ fn public_api(lib: &Path) -> String {
 
 #[test]
 fn the_generated_crates_public_api_is_reviewed() {
-    let lib = audit_tests::workspace_root().join("generated-client/src/lib.rs");
-    insta::assert_snapshot!("public_api", public_api(&lib));
+    insta::assert_snapshot!("public_api", public_api(&with_derives_written_out()));
+}
+
+/// The generated crate's sources with what the runtime's derives write (`Model`, `StringEnum`,
+/// `Operation`: constructors, setters, `send`, trait impls) written out, as the generator writes them for a
+/// crate that copies the runtime in: its models and operations, beside the crate's other files as they
+/// are. The methods and impls the derives add are public API like any other. Returns the copy's `lib.rs`.
+fn with_derives_written_out() -> PathBuf {
+    let root = audit_tests::workspace_root();
+    let mut settings = Settings::load(&root.join("spec/codegen.toml")).expect("the settings load");
+    settings.krate.runtime = genesys_audit_codegen::Runtime::Vendored;
+    let spec = Path::new("spec").join(&settings.spec);
+    let text = std::fs::read_to_string(root.join(&spec)).expect("the spec reads");
+    let written_out = genesys_audit_codegen::generate_str(&spec, &text, &settings, Layout::WorkspaceMember)
+        .unwrap_or_else(|err| panic!("spec/ does not generate:\n{err}"));
+    let copy = root.join("target/public-api-generated");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_rust_files(&root.join("generated-client/src"), &copy.join("src"));
+    for (path, content) in &written_out.files {
+        if path.starts_with("src/models/") || path.starts_with("src/operations/") {
+            std::fs::write(copy.join(path), content).unwrap_or_else(|err| panic!("write {path}: {err}"));
+        }
+    }
+    copy.join("src/lib.rs")
+}
+
+/// Copies the `.rs` files under `from` to `to`, keeping their folders.
+fn copy_rust_files(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|err| panic!("create {}: {err}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|err| panic!("read {}: {err}", from.display())) {
+        let path = entry.expect("a folder entry").path();
+        let target = to.join(path.file_name().expect("a file name"));
+        if path.is_dir() {
+            copy_rust_files(&path, &target);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            std::fs::copy(&path, &target).unwrap_or_else(|err| panic!("copy {}: {err}", path.display()));
+        }
+    }
 }
 
 /// The runtime crate's public API: what generated crates call and re-export. Generated crates that
