@@ -8,9 +8,8 @@
 //!    the runtime crate, as the workspace's does.
 //! 2. Compilation: the audit crate and two crates that `cargo-progenitor` (installed pinned under
 //!    `.tools/`) generates from the same release's audit description in OpenAPI 3.0 (it reads no Swagger
-//!    2.0), one per progenitor interface style, built in one target
-//!    folder with their dependencies already built: each clean debug build of the crate alone, the
-//!    median of a few, and its ratio to ours.
+//!    2.0), one per progenitor interface style, built in one target folder with their dependencies
+//!    already built: each clean debug build of the crate alone, the median of a few, and its ratio to ours.
 //! 3. The platform crate, over the runtime crate: `cargo check` time and peak memory with the audit feature
 //!    alone and with every feature (`--quick` leaves the second out: it takes minutes and gigabytes).
 

@@ -33,8 +33,8 @@ pub use retry::RetryPolicy;
 pub use tagged::{from_json, serialize_tagged, tag_of};
 pub use value::{ParamValue, StringEnum, UnrecognizedValue, deserialize_str, string_enum};
 
-// The derives that write the impls of generated models and request builders. A crate that copies the runtime in has them
-// written out instead; the generator leaves this line out of the copy by its text.
+// The derives that write the impls of generated models and request builders. A crate that copies the
+// runtime in has them written out instead; the generator leaves this line out of the copy by its text.
 pub use genesys_cloud_runtime_macros::{Model, Operation, StringEnum};
 
 // Parts only some APIs need. A crate that vendors the runtime keeps each only if its operations use it;

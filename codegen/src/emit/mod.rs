@@ -39,7 +39,11 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// The lines of the runtime's `lib.rs` that re-export its derive macros, left out of a copy: a crate that
 /// copies the runtime in gets what the derives write written out (see [`with_derives`]).
-const DERIVES: &str = "\n// The derives that write the impls of generated models and request builders. A crate that copies the runtime in has them\n// written out instead; the generator leaves this line out of the copy by its text.\npub use genesys_cloud_runtime_macros::{Model, Operation, StringEnum};\n";
+const DERIVES: &str = "
+// The derives that write the impls of generated models and request builders. A crate that copies the
+// runtime in has them written out instead; the generator leaves this line out of the copy by its text.
+pub use genesys_cloud_runtime_macros::{Model, Operation, StringEnum};
+";
 
 /// Runtime parts only some APIs need: a vendored copy has them only if the crate's operations use them,
 /// so that a crate whose operations do not is the same as without them.
@@ -216,7 +220,7 @@ fn type_def(def: &TypeDef, runtime: &Runtime) -> TokenStream {
 fn with_derives(tokens: TokenStream, runtime: &Runtime) -> TokenStream {
     match runtime {
         Runtime::Vendored => {
-            genesys_cloud_runtime_expand::in_place(tokens).expect("emitted items are structs and enums")
+            genesys_cloud_runtime_expand::in_place(tokens).expect("the emitters put the derived struct or enum first")
         }
         Runtime::Dependency(_) => tokens,
     }

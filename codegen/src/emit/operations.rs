@@ -430,12 +430,7 @@ fn decode(op: &Operation) -> TokenStream {
 fn json_status(op: &Operation) -> Option<u16> {
     let Output::Single(success) = &op.output else { return None };
     let StatusMatch::Code(code) = success.status else { return None };
-    let json = matches!(success.ty, Some(ref ty) if *ty != crate::model::Type::MultipartBody)
-        && !matches!(
-            success.media.as_ref().map(|media| media.encoding),
-            Some(Encoding::Text | Encoding::Binary | Encoding::Form)
-        );
-    json.then_some(code)
+    (reading(success) == Reading::Json).then_some(code)
 }
 
 /// The match pattern of the statuses a success response stands for.
@@ -456,18 +451,38 @@ pub(super) fn status_pattern(status: StatusMatch) -> TokenStream {
 }
 
 fn decode_call(op: &Operation, success: &Success) -> TokenStream {
-    match success.media.as_ref().map(|media| media.encoding) {
-        _ if success.ty.is_none() => quote!(response.empty()),
-        _ if success.ty == Some(crate::model::Type::MultipartBody) => {
-            quote!(crate::runtime::decode_multipart(response))
-        }
-        Some(Encoding::Text) => quote!(response.text()),
-        Some(Encoding::Binary) => quote!(response.bytes()),
-        Some(Encoding::Form) => {
+    match reading(success) {
+        Reading::Empty => quote!(response.empty()),
+        Reading::Multipart => quote!(crate::runtime::decode_multipart(response)),
+        Reading::Text => quote!(response.text()),
+        Reading::Binary => quote!(response.bytes()),
+        Reading::Form => {
             let id = &op.operation_id;
             quote!(crate::runtime::decode_form(#id, response))
         }
-        _ => quote!(response.decode()),
+        Reading::Json => quote!(response.decode()),
+    }
+}
+
+/// How a success response's body is read.
+#[derive(PartialEq)]
+enum Reading {
+    Empty,
+    Multipart,
+    Text,
+    Binary,
+    Form,
+    Json,
+}
+
+fn reading(success: &Success) -> Reading {
+    match success.media.as_ref().map(|media| media.encoding) {
+        _ if success.ty.is_none() => Reading::Empty,
+        _ if success.ty == Some(crate::model::Type::MultipartBody) => Reading::Multipart,
+        Some(Encoding::Text) => Reading::Text,
+        Some(Encoding::Binary) => Reading::Binary,
+        Some(Encoding::Form) => Reading::Form,
+        _ => Reading::Json,
     }
 }
 

@@ -52,26 +52,11 @@ pub fn type_path(ty: &Type) -> TokenStream {
     }
 }
 
-/// The argument type a setter or constructor takes for a value of `ty`, and how to turn it into `ty`.
-///
-/// Booleans and numbers are taken as they are (`impl Into` would buy nothing but worse inference of
-/// literals); strings, dates and named types take `impl Into<T>`, so `&str` works where a `String` or an
-/// enum is wanted; arrays take any iterator of such items.
+/// The argument type a setter or constructor takes for a value of `ty`, and how to turn it into `ty`: the
+/// runtime's derives decide (`genesys_cloud_runtime_expand::argument`), so that model setters and request
+/// builder setters take the same arguments.
 pub fn argument(ty: &Type, value: &Ident) -> (TokenStream, TokenStream) {
-    match ty {
-        Type::Bool | Type::Int32 | Type::Int64 | Type::Float | Type::Double => (type_path(ty), quote!(#value)),
-        Type::Vec(item) => {
-            let item = type_path(item);
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
-                quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
-            )
-        }
-        other => {
-            let path = type_path(other);
-            (quote!(impl ::std::convert::Into<#path>), quote!(#value.into()))
-        }
-    }
+    genesys_cloud_runtime_expand::argument(type_path(ty), value).expect("a type path parses as a type")
 }
 
 /// `name: value` in a struct expression, or `name` alone when the value is the variable of that name.

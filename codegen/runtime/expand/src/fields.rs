@@ -48,8 +48,10 @@ pub fn wire_name(ident: &Ident, attrs: &ModelAttrs) -> LitStr {
     }
 }
 
-/// Removes the `#[model]` attributes of the item's fields or variants, for the item written out in place.
-pub fn strip_model_attrs(input: &mut DeriveInput) {
+/// Removes the derives' own attributes, for the item written out in place: `#[operation]` on the item,
+/// `#[model]` on its fields or variants.
+pub fn strip_helper_attrs(input: &mut DeriveInput) {
+    input.attrs.retain(|attr| !attr.path().is_ident("operation"));
     let keep = |attrs: &mut Vec<Attribute>| attrs.retain(|attr| !attr.path().is_ident("model"));
     match &mut input.data {
         Data::Struct(data) => data.fields.iter_mut().for_each(|field| keep(&mut field.attrs)),

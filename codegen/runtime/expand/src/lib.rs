@@ -15,7 +15,7 @@ mod structs;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use syn::{Data, DeriveInput, Error, Result};
+use syn::{Data, DeriveInput, Result};
 
 /// The impls of `#[derive(Model)]` on a struct with named fields: `new` and a `with_` setter per
 /// optional field, `Serialize`, and a one-pass `Deserialize`.
@@ -27,7 +27,7 @@ use syn::{Data, DeriveInput, Error, Result};
 pub fn model(input: &DeriveInput) -> Result<TokenStream> {
     match &input.data {
         Data::Struct(data) => structs::expand(input, data),
-        _ => Err(Error::new_spanned(&input.ident, "`Model` is derived for structs with named fields only")),
+        _ => Err(fields::error(&input.ident, "`Model` is derived for structs with named fields only")),
     }
 }
 
@@ -38,7 +38,7 @@ pub fn model(input: &DeriveInput) -> Result<TokenStream> {
 pub fn string_enum(input: &DeriveInput) -> Result<TokenStream> {
     match &input.data {
         Data::Enum(data) => enums::expand(input, data),
-        _ => Err(Error::new_spanned(&input.ident, "`StringEnum` is derived for enums only")),
+        _ => Err(fields::error(&input.ident, "`StringEnum` is derived for enums only")),
     }
 }
 
@@ -51,13 +51,20 @@ pub fn string_enum(input: &DeriveInput) -> Result<TokenStream> {
 pub fn operation(input: &DeriveInput) -> Result<TokenStream> {
     match &input.data {
         Data::Struct(data) => operations::expand(input, data),
-        _ => Err(Error::new_spanned(&input.ident, "`Operation` is derived for structs only")),
+        _ => Err(fields::error(&input.ident, "`Operation` is derived for structs only")),
     }
 }
 
+/// The argument type a setter or constructor takes for a value of the type `ty`, and how to turn `value`
+/// into that type: the rule the derives follow, which the generator follows too for the methods and
+/// setters of request builders, so that all of a crate's setters take the same arguments.
+pub fn argument(ty: TokenStream, value: &proc_macro2::Ident) -> Result<(TokenStream, TokenStream)> {
+    Ok(fields::argument(&syn::parse2(ty)?, value))
+}
+
 /// An item as the generator writes it for a crate that depends on the runtime, rewritten for a crate
-/// that copies the runtime in: the runtime's derives taken out of `#[derive]`, their `#[model]`
-/// attributes removed, and the impls they would have written put after the item.
+/// that copies the runtime in: the runtime's derives taken out of `#[derive]`, their `#[model]` and
+/// `#[operation]` attributes removed, and the impls they would have written put after the item.
 ///
 /// The tokens are a struct or enum, then any other items, which come back unchanged, as does an item
 /// without those derives; tokens that do not start with a struct or enum are an error.
@@ -75,8 +82,7 @@ pub fn in_place(tokens: TokenStream) -> Result<TokenStream> {
             Derive::Operation => operation(&input)?,
         });
     }
-    fields::strip_model_attrs(&mut input);
-    input.attrs.retain(|attr| !attr.path().is_ident("operation"));
+    fields::strip_helper_attrs(&mut input);
     let mut out = input.into_token_stream();
     out.extend(impls);
     out.extend(rest);
@@ -116,13 +122,17 @@ fn take_runtime_derives(input: &mut DeriveInput) -> Result<Vec<Derive>> {
     Ok(found)
 }
 
-/// The runtime derive a `#[derive]` path names, if it names one.
+/// The runtime derive a `#[derive]` path names (`crate::runtime::Model`, …), if it names one.
 fn runtime_derive(path: &syn::Path) -> Option<Derive> {
-    let names: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
-    match names.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["crate", "runtime", "Model"] => Some(Derive::Model),
-        ["crate", "runtime", "StringEnum"] => Some(Derive::StringEnum),
-        ["crate", "runtime", "Operation"] => Some(Derive::Operation),
+    let idents: Vec<&syn::Ident> = path.segments.iter().map(|segment| &segment.ident).collect();
+    let [krate, runtime, name] = idents[..] else { return None };
+    if krate != "crate" || runtime != "runtime" {
+        return None;
+    }
+    match name.to_string().as_str() {
+        "Model" => Some(Derive::Model),
+        "StringEnum" => Some(Derive::StringEnum),
+        "Operation" => Some(Derive::Operation),
         _ => None,
     }
 }
